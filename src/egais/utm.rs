@@ -1,0 +1,1 @@
+//! Module skeleton: filled in by the owning work stream.
