@@ -3,6 +3,7 @@
 //! Dependencies point one way: `tui` and `cli` use `egais`, `store` and `scanner`,
 //! which use `domain`. `domain` does no I/O, so every business rule is a plain unit test.
 
+pub mod app_context;
 pub mod cli;
 pub mod config;
 pub mod domain;
