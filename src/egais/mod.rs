@@ -3,5 +3,6 @@
 
 pub mod exchange;
 pub mod sim;
+pub mod status;
 pub mod utm;
 pub mod xml;
