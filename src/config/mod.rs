@@ -374,7 +374,8 @@ mod tests {
 
     #[test]
     fn merge_is_deep_and_later_wins() {
-        let mut base = table("[utm]\nurl = \"http://a:1\"\npoll_interval_s = 5\n[ui]\ntheme = \"mono\"\n");
+        let mut base =
+            table("[utm]\nurl = \"http://a:1\"\npoll_interval_s = 5\n[ui]\ntheme = \"mono\"\n");
         merge_tables(
             &mut base,
             table("[utm]\nurl = \"http://b:2\"\n[scanner]\ngs_keys = [\"f9\"]\n"),
@@ -396,7 +397,8 @@ mod tests {
 
     #[test]
     fn empty_fsrar_is_allowed_in_a_file_but_not_for_run() {
-        let c = Config::from_toml_str(Path::new("x.toml"), "[organisation]\nname = \"x\"\n").unwrap();
+        let c =
+            Config::from_toml_str(Path::new("x.toml"), "[organisation]\nname = \"x\"\n").unwrap();
         let err = c.require_organisation().unwrap_err();
         assert!(err.message.contains("fsrar_id"), "{}", err.message);
     }

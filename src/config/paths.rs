@@ -33,7 +33,10 @@ impl Paths {
     /// Data: `--data-dir`, else `$XDG_DATA_HOME/egais-tui`. State (logs, crash reports):
     /// `$XDG_STATE_HOME/egais-tui`. Nothing is created here; the store and the logger
     /// create what they use.
-    pub fn resolve(data_dir: Option<&Path>, config_file: Option<PathBuf>) -> Result<Paths, PathsError> {
+    pub fn resolve(
+        data_dir: Option<&Path>,
+        config_file: Option<PathBuf>,
+    ) -> Result<Paths, PathsError> {
         let base = etcetera::choose_base_strategy().map_err(|e| PathsError(e.to_string()))?;
         let state_root = base
             .state_dir()

@@ -129,9 +129,8 @@ pub fn kpp(s: &str) -> Result<(), Invalid> {
 /// The UTM address: an absolute `http://host[:port]` URL. The build has no TLS (the UTM is
 /// plain HTTP on the shop's LAN), so `https` would only fail later, at the first request.
 pub fn utm_url(s: &str) -> Result<(), Invalid> {
-    let parsed = reqwest::Url::parse(s).map_err(|e| {
-        Invalid::new(format!("invalid UTM URL {s:?}: {e}"), URL_HINT)
-    })?;
+    let parsed = reqwest::Url::parse(s)
+        .map_err(|e| Invalid::new(format!("invalid UTM URL {s:?}: {e}"), URL_HINT))?;
     if parsed.scheme() != "http" {
         return Err(Invalid::new(
             format!(

@@ -106,7 +106,10 @@ impl Store {
     /// Opens (or creates) the database in `data_dir`, taking the directory lock first,
     /// then checking the schema version and running migrations.
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
-        create_private_dir(data_dir)?;
+        create_private_dir(data_dir).map_err(|source| StoreError::DataDir {
+            path: data_dir.to_path_buf(),
+            source,
+        })?;
         let lock = DirLock::acquire(data_dir)?;
         let path = data_dir.join(DB_FILE);
         let db = open_db_file(&path)?;
@@ -215,22 +218,20 @@ fn read_schema_version(tx: &ReadTransaction) -> Result<u64, StoreError> {
     }
 }
 
-fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
-    let err = |source| StoreError::DataDir {
-        path: dir.to_path_buf(),
-        source,
-    };
-    if !dir.exists() {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            builder.mode(0o700);
-        }
-        builder.create(dir).map_err(err)?;
+/// Creates `dir` (and its parents) readable only by the owner: the database holds the
+/// shop's business data, the state directory its logs.
+pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
     }
-    Ok(())
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
 }
 
 /// redb can panic on damaged pages instead of returning an error, so opening is fenced
