@@ -250,3 +250,23 @@ fn version_and_usage_errors() {
     let out = binary(home.path()).arg("no-such-command").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The README's example is the packaged example, and it passes the checks.
+#[test]
+fn readme_examples_are_valid() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let example = std::fs::read_to_string(root.join("packaging/config.example.toml")).unwrap();
+    Config::from_toml_str(Path::new("packaging/config.example.toml"), &example)
+        .unwrap()
+        .require_organisation()
+        .unwrap();
+    for readme in ["README.md", "README.en.md"] {
+        let text = std::fs::read_to_string(root.join(readme)).unwrap();
+        let block = text
+            .split("```toml\n")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .unwrap_or_else(|| panic!("{readme} has no toml example"));
+        assert_eq!(block, example, "{readme}'s example differs from the packaged one");
+    }
+}
