@@ -397,6 +397,15 @@ fn open_db_file(path: &Path) -> Result<Database, StoreError> {
         Err(Fenced::Err(redb::DatabaseError::DatabaseAlreadyOpen)) => Err(StoreError::Db(
             "the database file is already open in this process".into(),
         )),
+        // Not being allowed to read the file says nothing about its contents.
+        Err(Fenced::Err(redb::DatabaseError::Storage(redb::StorageError::Io(e))))
+            if e.kind() == std::io::ErrorKind::PermissionDenied =>
+        {
+            Err(StoreError::DataDir {
+                path: path.to_path_buf(),
+                source: e,
+            })
+        }
         Err(e) => Err(corrupt(e.to_string())),
     }
 }
