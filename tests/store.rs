@@ -423,3 +423,33 @@ fn another_programs_redb_file_is_refused_and_left_alone() {
         1
     );
 }
+
+/// Damage in the middle of the file (where redb keeps tree pages) is caught at open: redb's
+/// panics on such pages become `Corrupt`, and the file is not modified.
+#[test]
+fn damaged_pages_are_refused_at_open_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = healthy_file(dir.path());
+    let original = std::fs::read(&file).unwrap();
+    let mut refused = 0;
+    for frac in [0.2, 0.4, 0.6, 0.95] {
+        let mut bytes = original.clone();
+        let at = (bytes.len() as f64 * frac) as usize;
+        let end = (at + 4096).min(bytes.len());
+        for b in &mut bytes[at..end] {
+            *b ^= 0xa5;
+        }
+        std::fs::write(&file, &bytes).unwrap();
+        let before = hash(&file);
+        match Store::open(dir.path()) {
+            Err(StoreError::Corrupt { .. }) => {
+                refused += 1;
+                assert_eq!(hash(&file), before, "damaged file modified (at {frac})");
+            }
+            Err(other) => panic!("at {frac}: unexpected {other:?}"),
+            // The damage hit free space; nothing to refuse.
+            Ok(_) => {}
+        }
+    }
+    assert!(refused >= 2, "only {refused} damaged files were refused");
+}

@@ -438,7 +438,10 @@ fn check_before_writing(path: &Path, probe: &ReadOnlyDatabase) -> Result<(), Sto
 }
 
 fn fenced_store<T>(f: impl FnOnce() -> Result<T, StoreError>) -> Result<T, String> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+    let caught = crate::panic_hook::expecting_panics(|| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+    });
+    match caught {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(e.to_string()),
         Err(payload) => Err(format!(
@@ -501,7 +504,10 @@ impl std::fmt::Display for Fenced {
 
 /// Runs a redb open, turning its panics on damaged pages into an error.
 fn fenced<T>(f: impl FnOnce() -> Result<T, redb::DatabaseError>) -> Result<T, Fenced> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+    let caught = crate::panic_hook::expecting_panics(|| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+    });
+    match caught {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(Fenced::Err(e)),
         Err(payload) => Err(Fenced::Panic(panic_text(payload.as_ref()))),
