@@ -453,3 +453,46 @@ fn damaged_pages_are_refused_at_open_and_left_alone() {
     }
     assert!(refused >= 2, "only {refused} damaged files were refused");
 }
+
+/// A migration that fails (here: a damaged version-1 record) commits nothing: the file
+/// stays at version 1 with its old table, so a fixed program can try again.
+#[test]
+fn a_failed_migration_leaves_the_old_schema_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let db = Database::create(dir.path().join(DB_FILE)).unwrap();
+        let tx = db.begin_write().unwrap();
+        tx.open_table(META)
+            .unwrap()
+            .insert(SCHEMA_KEY, 1u64)
+            .unwrap();
+        tx.open_table(v1::PRODUCTS)
+            .unwrap()
+            .insert("0100000000000000001", [0xffu8, 0xff, 0xff].as_slice())
+            .unwrap();
+        tx.commit().unwrap();
+    }
+    let err = Store::open(dir.path())
+        .err()
+        .expect("a damaged record migrated");
+    assert!(
+        matches!(err, StoreError::Decode { ref table, .. } if table == "products_v1"),
+        "{err:?}"
+    );
+    let db = Database::open(dir.path().join(DB_FILE)).unwrap();
+    let tx = db.begin_read().unwrap();
+    assert_eq!(
+        tx.open_table(META)
+            .unwrap()
+            .get(SCHEMA_KEY)
+            .unwrap()
+            .unwrap()
+            .value(),
+        1
+    );
+    assert_eq!(tx.open_table(v1::PRODUCTS).unwrap().len().unwrap(), 1);
+    assert!(
+        tx.open_table(products::PRODUCTS).is_err(),
+        "no half-migrated table"
+    );
+}
