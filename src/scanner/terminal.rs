@@ -120,6 +120,9 @@ pub struct TermAssembler {
     held: Vec<(KeyEvent, Item, Instant)>,
     /// Time of the last scannable key (or the prefix key) of the current phase.
     last: Option<Instant>,
+    /// The terminator that ended the last scan: its release (kitty protocol) belongs
+    /// to the scan and must not reach the widgets on its own.
+    terminator_release: Option<KeyCode>,
 }
 
 impl TermAssembler {
@@ -129,6 +132,7 @@ impl TermAssembler {
             phase: Phase::Idle,
             held: Vec::with_capacity(192),
             last: None,
+            terminator_release: None,
         }
     }
 
@@ -225,6 +229,9 @@ impl TermAssembler {
 
     fn step_idle(&mut self, ev: KeyEvent, item: Item, now: Instant, out: &mut Vec<Routed>) {
         match item {
+            Item::Release if self.terminator_release == Some(ev.code) => {
+                self.terminator_release = None;
+            }
             Item::Prefix => self.start_prefix(now),
             i if i.is_scannable() => {
                 self.phase = Phase::Holding;
@@ -268,7 +275,10 @@ impl TermAssembler {
                 self.finish_scan(now, false, out);
                 self.start_prefix(now);
             }
-            Item::Terminator => self.finish_scan(now, true, out),
+            Item::Terminator => {
+                self.finish_scan(now, true, out);
+                self.terminator_release = Some(ev.code);
+            }
             i if i.is_scannable() => {
                 self.held.push((ev, item, now));
                 self.last = Some(now);
