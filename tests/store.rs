@@ -289,7 +289,7 @@ fn child_process_role() {
 fn a_second_process_is_refused_with_the_owner_pid() {
     let dir = tempfile::tempdir().unwrap();
     let (mut child, _out) = spawn_child("hold", dir.path());
-    let err = reopen(dir.path())
+    let err = Store::open(dir.path())
         .err()
         .expect("opened a store another process holds");
     match &err {
