@@ -21,6 +21,7 @@ pub mod keyspec;
 pub mod layout;
 pub mod mode;
 pub mod simulate;
+pub mod start;
 pub mod terminal;
 
 /// Where a scan came from.
