@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 
 use super::keycodes::{self, *};
 use super::keyspec::{KeySpec, SpecKey};
-use super::{ScanEvent, ScanSource, repair};
+use super::{MAX_SCAN_CHARS, ScanEvent, ScanSource, repair};
 use crate::config;
 use crate::domain::mark::GS;
 
@@ -248,6 +248,9 @@ impl EvdevDecoder {
     }
 
     fn push(&mut self, c: char, ts: SystemTime) {
+        if self.buf.len() >= MAX_SCAN_CHARS {
+            return;
+        }
         self.buf.push(c);
         self.touch(ts);
     }

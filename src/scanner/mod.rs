@@ -24,6 +24,10 @@ pub mod simulate;
 pub mod start;
 pub mod terminal;
 
+/// No real code is longer (a GS1 DataMatrix holds at most ~2300 characters, ours are
+/// under 200); a stream that never ends is cut here rather than growing without bound.
+pub const MAX_SCAN_CHARS: usize = 4096;
+
 /// Where a scan came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ScanSource {

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::keyspec::{KeySpec, KeySpecError};
-use super::{ScanEvent, ScanSource, repair};
+use super::{MAX_SCAN_CHARS, ScanEvent, ScanSource, repair};
 use crate::config;
 use crate::domain::mark::GS;
 
@@ -280,7 +280,9 @@ impl TermAssembler {
                 self.terminator_release = Some(ev.code);
             }
             i if i.is_scannable() => {
-                self.held.push((ev, item, now));
+                if self.held.len() < MAX_SCAN_CHARS {
+                    self.held.push((ev, item, now));
+                }
                 self.last = Some(now);
             }
             _ => {
