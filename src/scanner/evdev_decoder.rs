@@ -248,10 +248,10 @@ impl EvdevDecoder {
     }
 
     fn push(&mut self, c: char, ts: SystemTime) {
-        if self.buf.len() >= MAX_SCAN_CHARS {
-            return;
+        // Past the cap the scan still lasts until its real end, it just stops growing.
+        if self.buf.len() < MAX_SCAN_CHARS {
+            self.buf.push(c);
         }
-        self.buf.push(c);
         self.touch(ts);
     }
 
