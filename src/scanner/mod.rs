@@ -19,6 +19,8 @@ pub mod fixture;
 pub mod keycodes;
 pub mod keyspec;
 pub mod layout;
+#[cfg(target_os = "linux")]
+pub mod learn;
 pub mod mode;
 pub mod simulate;
 pub mod start;
