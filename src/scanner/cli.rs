@@ -125,6 +125,7 @@ fn list() -> anyhow::Result<i32> {
     println!(
         "В настройках укажите путь by-id: [scanner] device = \"/dev/input/by-id/...-event-kbd\""
     );
+    println!("Какое устройство — сканер, покажет egais-tui scanner learn.");
     if let Some(path) = any_denied {
         println!("{}", super::no_permission_ru(&path));
     }

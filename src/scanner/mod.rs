@@ -3,6 +3,11 @@
 //! the thin I/O around them. See `shared/reference/scanners.md` for why it is built so.
 //!
 //! Scanned codes are business data: they are logged at debug level only.
+//!
+//! For the UI loop: put a [`terminal::TermAssembler`] in front of the keymap and the
+//! widgets (feed every key, call `tick` at `next_deadline`), start the evdev reader
+//! with [`start::start`], and show [`ScanEvent::warning_ru`] / [`ScannerStatus`] /
+//! [`mode::ModeWarning`] in the status bar.
 
 use std::path::PathBuf;
 use std::time::Duration;
