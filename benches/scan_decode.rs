@@ -70,7 +70,11 @@ fn bench_evdev(c: &mut Criterion, name: &str, style: EvdevStyle) {
 }
 
 fn benches(c: &mut Criterion) {
-    bench_terminal(c, "terminal: DataMatrix 150, US layout", TermStyle::default());
+    bench_terminal(
+        c,
+        "terminal: DataMatrix 150, US layout",
+        TermStyle::default(),
+    );
     bench_terminal(
         c,
         "terminal: DataMatrix 150, Russian layout reversed",
@@ -87,7 +91,11 @@ fn benches(c: &mut Criterion) {
             ..TermStyle::default()
         },
     );
-    bench_evdev(c, "evdev: DataMatrix 150, Shift chords", EvdevStyle::default());
+    bench_evdev(
+        c,
+        "evdev: DataMatrix 150, Shift chords",
+        EvdevStyle::default(),
+    );
     bench_evdev(
         c,
         "evdev: DataMatrix 150, Alt mode",

@@ -264,3 +264,11 @@ proptest! {
         prop_assert!(!out[0].caps_fixed);
     }
 }
+
+#[test]
+fn an_endless_stream_is_capped() {
+    let long = "A1".repeat(3000);
+    let out = drive_evdev(&cfg(), timed_evdev(evdev_keys(&long, style()), 0, 1));
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].code.len(), egais_tui::scanner::MAX_SCAN_CHARS);
+}
