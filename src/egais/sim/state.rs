@@ -69,6 +69,25 @@ pub struct Reg2Row {
     pub quantity: Decimal,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InvoiceSummary {
+    pub wb_reg_id: String,
+    pub number: String,
+    /// `IsAccept` of the act received for it, if any.
+    pub act: Option<String>,
+    pub positions: Vec<PositionSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PositionSummary {
+    pub identity: u32,
+    pub alc_code: String,
+    /// The shop's справка Б (from FORM2REGINFO).
+    pub new_f2: String,
+    pub quantity: u32,
+    pub stamps: Vec<String>,
+}
+
 /// A document the simulator accepted through `POST`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceivedDoc {
@@ -203,6 +222,30 @@ impl SimState {
             .iter()
             .filter(|(_, s)| s.status == status)
             .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    /// Invoices generated so far: what a test needs to answer them.
+    pub fn invoice_summaries(&self) -> Vec<InvoiceSummary> {
+        self.invoices
+            .values()
+            .map(|i| InvoiceSummary {
+                wb_reg_id: i.invoice.wb_reg_id.clone(),
+                number: i.invoice.number.clone(),
+                act: i.act.clone(),
+                positions: i
+                    .invoice
+                    .positions
+                    .iter()
+                    .map(|p| PositionSummary {
+                        identity: p.identity,
+                        alc_code: p.product.alc_code.clone(),
+                        new_f2: p.new_f2.clone(),
+                        quantity: p.quantity,
+                        stamps: p.boxes.iter().flat_map(|(_, s)| s.clone()).collect(),
+                    })
+                    .collect(),
+            })
             .collect()
     }
 
