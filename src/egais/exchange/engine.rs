@@ -14,6 +14,7 @@ use super::{CrashPoint, ExchangeConfig, ExchangeEvent};
 use crate::config::ChequeFormat;
 use crate::egais::status::{OutboxStatus, UtmStatus};
 use crate::egais::utm::{UtmClient, UtmError, UtmInfo};
+use crate::egais::xml::{self, Parsed};
 use crate::store::archive::{self, ArchivedDoc, InboxState};
 use crate::store::outbox::{self, OutboxEntry, OutboxState, TicketNote};
 use crate::store::{Store, StoreError};
@@ -743,6 +744,7 @@ fn apply_in_tx(
     handler: &dyn InboxHandler,
     doc: &ArchivedDoc,
     envelope: &Envelope,
+    parsed: &Parsed,
 ) -> Result<ApplyOutcome, EngineError> {
     let now = Timestamp::now();
     let result = store.write(|tx| -> Result<ApplyOutcome, ApplyError> {
@@ -776,6 +778,7 @@ fn apply_in_tx(
         let inbox_doc = InboxDoc {
             archived: doc,
             envelope,
+            parsed,
             answers: answers.as_ref(),
             doc_event,
         };
