@@ -663,14 +663,22 @@ impl Engine {
                 return Ok(false);
             }
         };
+        let parsed = match xml::parse_document(&doc.raw) {
+            Ok(p) => p,
+            Err(err) => {
+                self.mark_failed(&doc, err.to_string()).await?;
+                return Ok(false);
+            }
+        };
         let handler = self.handler.clone();
         let store = self.store.clone();
         let doc2 = doc.clone();
         let env2 = envelope.clone();
-        let outcome =
-            tokio::task::spawn_blocking(move || apply_in_tx(&store, &*handler, &doc2, &env2))
-                .await
-                .map_err(|e| EngineError::Join(e.to_string()))??;
+        let outcome = tokio::task::spawn_blocking(move || {
+            apply_in_tx(&store, &*handler, &doc2, &env2, &parsed)
+        })
+        .await
+        .map_err(|e| EngineError::Join(e.to_string()))??;
         match outcome {
             ApplyOutcome::Duplicate { of } => {
                 tracing::info!(seq = doc.seq, of, "exchange: duplicate incoming document");
