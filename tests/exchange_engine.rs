@@ -39,7 +39,7 @@ fn rejected_reason(store: &Store, id: &str) -> Option<String> {
 }
 
 fn archived(store: &Store) -> Vec<(archive::ArchivedDoc, InboxState)> {
-    store.read(|tx| archive::all(tx)).expect("archive")
+    store.read(archive::all).expect("archive")
 }
 
 fn drain(events: &mut tokio::sync::mpsc::Receiver<ExchangeEvent>) -> Vec<ExchangeEvent> {

@@ -47,7 +47,7 @@ enum Flow {
 enum ApplyOutcome {
     Applied {
         summary: String,
-        answers: Option<OutboxEntry>,
+        answers: Option<Box<OutboxEntry>>,
         resolved_unconfirmed: bool,
     },
     Duplicate {
@@ -184,7 +184,7 @@ impl Engine {
     }
 
     async fn publish_outbox(&self) {
-        match self.db(|s| s.read(|tx| outbox::status(tx))).await {
+        match self.db(|s| s.read(outbox::status)).await {
             Ok(status) => {
                 self.ch.outbox.send_replace(status);
             }
@@ -275,7 +275,7 @@ impl Engine {
 
     async fn drain_outbox(&mut self) -> Flow {
         loop {
-            let head = match self.db(|s| s.read(|tx| outbox::open_entries(tx))).await {
+            let head = match self.db(|s| s.read(outbox::open_entries)).await {
                 Ok(open) => open.into_iter().next(),
                 Err(e) => {
                     tracing::error!(error = %e, "exchange: outbox unreadable");
@@ -797,7 +797,7 @@ fn apply_in_tx(
         archive::mark_applied(tx, doc.seq, &markers, &applied.summary, now)?;
         Ok(ApplyOutcome::Applied {
             summary: applied.summary,
-            answers,
+            answers: answers.map(Box::new),
             resolved_unconfirmed,
         })
     });

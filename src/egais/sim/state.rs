@@ -536,11 +536,10 @@ impl SimState {
                 return Err(bad(&format!("Марка {code} повторяется в чеке")));
             }
             let status = self.stamps.get(code).map(|s| s.status);
-            let ok = match (status, is_return) {
-                (Some(StampStatus::OnBalance), false) => true,
-                (Some(StampStatus::Sold), true) => true,
-                _ => false,
-            };
+            let ok = matches!(
+                (status, is_return),
+                (Some(StampStatus::OnBalance), false) | (Some(StampStatus::Sold), true)
+            );
             if !ok {
                 let detail = match (status, is_return) {
                     (Some(StampStatus::Sold), false) => format!("марка {code} уже продана"),
