@@ -699,3 +699,102 @@ async fn stock_queries_are_rate_limited() {
     engine.shutdown().await;
     sim.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_documents_register_follows_tickets_and_utm_refusals() {
+    use egais_tui::domain::DocEvent;
+    use egais_tui::egais::exchange::{Exchange, RegisterHandler};
+    use egais_tui::store::documents::{self, DocKind, DocRecord};
+    use egais_tui::store::outbox::OutgoingDoc;
+
+    let sim = start_sim(|_| {}).await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_store(&dir);
+    let now = jiff::Timestamp::UNIX_EPOCH;
+    let draft = |id: &str, kind: DocKind, doc_type: &str, xml: Vec<u8>| {
+        store
+            .write(|tx| {
+                let rec =
+                    DocRecord::new(id, kind, id, jiff::civil::date(2026, 11, 26), "", "", now);
+                documents::insert(tx, &rec)
+                    .map_err(|e| egais_tui::store::StoreError::Db(e.to_string()))?;
+                documents::apply_event(tx, id, &DocEvent::Sent, now, None)
+                    .map_err(|e| egais_tui::store::StoreError::Db(e.to_string()))?;
+                outbox::enqueue(
+                    tx,
+                    OutgoingDoc {
+                        id: id.into(),
+                        doc_type: doc_type.into(),
+                        xml,
+                        doc_ref: Some(id.into()),
+                        created_at: now,
+                    },
+                )?;
+                Ok::<_, egais_tui::store::StoreError>(())
+            })
+            .unwrap();
+    };
+    draft(
+        "co",
+        DocKind::ActChargeOnShop,
+        "ActChargeOnShop_v2",
+        charge_on("co", "0300000000000999999", 2),
+    );
+    draft(
+        "wo",
+        DocKind::ActWriteOffShop,
+        "ActWriteOffShop_v2",
+        write_off("wo", "0300000000000999999", 9, &[]),
+    );
+    draft(
+        "bad",
+        DocKind::QueryNattn,
+        "QueryNATTN",
+        b"<ns:Documents>".to_vec(),
+    );
+    let engine = Exchange::spawn(
+        store.clone(),
+        client(&sim.url()),
+        Arc::new(RegisterHandler::archive_only()),
+        fast_engine(),
+    );
+    let state = |id: &str| {
+        store
+            .read(|tx| documents::get(tx, id))
+            .unwrap()
+            .map(|r| r.state)
+    };
+    wait_for("register settled", WAIT, || {
+        state("co") == Some(DocState::Archive)
+            && matches!(state("wo"), Some(DocState::Rejected { .. }))
+            && matches!(state("bad"), Some(DocState::Rejected { .. }))
+    })
+    .await;
+    match state("wo") {
+        Some(DocState::Rejected { reason }) => {
+            assert!(reason.contains("превышает остаток"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+    match state("bad") {
+        Some(DocState::Rejected { reason }) => {
+            assert!(
+                reason.starts_with("УТМ ответил ошибкой: Ошибка разбора XML"),
+                "{reason}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    let history = store
+        .read(|tx| documents::get(tx, "co"))
+        .unwrap()
+        .unwrap()
+        .history;
+    assert_eq!(history.len(), 3, "{history:?}");
+    assert!(matches!(
+        entry(&store, "bad").state,
+        OutboxState::Refused { .. }
+    ));
+    engine.shutdown().await;
+    sim.shutdown().await;
+}

@@ -89,8 +89,10 @@ fn every_generated_document_validates_and_parses() {
         transfer("3", &[(ap.alc_code.clone(), 1, ap.new_f2.clone())]),
     )
     .unwrap();
-    s.post_document("QueryRestsShop_v2", query("QueryRestsShop_v2")).unwrap();
-    s.post_document("QueryRests_v2", query("QueryRests_v2")).unwrap();
+    s.post_document("QueryRestsShop_v2", query("QueryRestsShop_v2"))
+        .unwrap();
+    s.post_document("QueryRests_v2", query("QueryRests_v2"))
+        .unwrap();
     s.post_document("QueryNATTN", query("QueryNATTN")).unwrap();
     docs.extend(take_out(&mut s));
 
@@ -102,8 +104,8 @@ fn every_generated_document_validates_and_parses() {
                 String::from_utf8_lossy(bytes)
             );
         }
-        let parsed = xml::parse_document(bytes)
-            .unwrap_or_else(|e| panic!("{utm_type} does not parse: {e}"));
+        let parsed =
+            xml::parse_document(bytes).unwrap_or_else(|e| panic!("{utm_type} does not parse: {e}"));
         assert_eq!(parsed.doc.element(), xml::element_for_utm_type(utm_type));
         seen.push(utm_type.clone());
     }
@@ -147,7 +149,10 @@ fn egais_rules_refuse_with_reasons() {
         .unwrap();
     let out = take_out(&mut s);
     let text = String::from_utf8_lossy(&out[0].1).into_owned();
-    assert!(text.contains("Rejected") && text.contains("не найдена"), "{text}");
+    assert!(
+        text.contains("Rejected") && text.contains("не найдена"),
+        "{text}"
+    );
 
     // Accept, then transfer more than register 1 holds.
     s.post_document("WayBillAct_v4", act("1", &inv.wb_reg_id, "Accepted", &[]))
@@ -155,7 +160,10 @@ fn egais_rules_refuse_with_reasons() {
     let p = &inv.positions[0];
     s.post_document(
         "TransferToShop",
-        transfer("t1", &[(p.alc_code.clone(), p.quantity + 1, p.new_f2.clone())]),
+        transfer(
+            "t1",
+            &[(p.alc_code.clone(), p.quantity + 1, p.new_f2.clone())],
+        ),
     )
     .unwrap();
     let out = take_out(&mut s);
@@ -167,26 +175,42 @@ fn egais_rules_refuse_with_reasons() {
     );
 
     // A stamp that never reached the shop cannot be written off or sold.
-    s.post_document("TransferToShop", transfer("t2", &[(p.alc_code.clone(), p.quantity, p.new_f2.clone())]))
-        .unwrap();
+    s.post_document(
+        "TransferToShop",
+        transfer("t2", &[(p.alc_code.clone(), p.quantity, p.new_f2.clone())]),
+    )
+    .unwrap();
     let foreign = "187409386020600222001MH2SKYMITFMQWWDNAC6MVXSFU4CNFNHVINZF3ZEWPGJ7V46VJIHYDFEMWMMAFFK7KUWOWY3W6KM5AT52L6CI4VOBHAIZI5YXYH7MK5TI6YPPQHPLDA2JH4S4EHX373RMY".to_string();
-    s.post_document("ActWriteOffShop_v2", write_off("w1", &p.alc_code, 1, std::slice::from_ref(&foreign)))
-        .unwrap();
+    s.post_document(
+        "ActWriteOffShop_v2",
+        write_off("w1", &p.alc_code, 1, std::slice::from_ref(&foreign)),
+    )
+    .unwrap();
     let out = take_out(&mut s);
     let last = String::from_utf8_lossy(&out.last().unwrap().1).into_owned();
-    assert!(last.contains("не числится на балансе организации"), "{last}");
+    assert!(
+        last.contains("не числится на балансе организации"),
+        "{last}"
+    );
     let err = s.post_cheque(cheque(&[foreign], false)).unwrap_err();
     assert_eq!(err.status, 400);
-    assert!(err.message.contains("продукция не поступала в магазин по поштучному учету"));
+    assert!(
+        err.message
+            .contains("продукция не поступала в магазин по поштучному учету")
+    );
 
     // A document from another shop's key is refused at the door.
     let mut other = query("QueryNATTN");
-    let text = String::from_utf8(other.clone()).unwrap().replace(FSRAR, "030000000001");
+    let text = String::from_utf8(other.clone())
+        .unwrap()
+        .replace(FSRAR, "030000000001");
     other = text.into_bytes();
     let err = s.post_document("QueryNATTN", other).unwrap_err();
     assert!(err.message.contains("FSRAR_ID отправителя"));
     // A document posted under the wrong type name is refused too.
-    let err = s.post_document("QueryRests_v2", query("QueryNATTN")).unwrap_err();
+    let err = s
+        .post_document("QueryRests_v2", query("QueryNATTN"))
+        .unwrap_err();
     assert!(err.message.contains("не совпадает с адресом"));
 }
 
@@ -202,7 +226,11 @@ async fn the_http_control_endpoint_sets_faults_and_seeds_invoices() {
         .unwrap();
     assert!(r.status().is_success());
     assert!(sim.control.faults().http_500);
-    let r = http.get(format!("{}/opt/out", sim.url())).send().await.unwrap();
+    let r = http
+        .get(format!("{}/opt/out", sim.url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 500);
     let bad = http
         .post(format!("{}/sim/fault", sim.url()))

@@ -501,16 +501,26 @@ impl Engine {
         let seq = head.seq;
         let msg = message.to_string();
         let now = Timestamp::now();
+        let handler = self.handler.clone();
         self.db(move |s| {
             s.write(|tx| {
                 if let Some(mut e) = outbox::get(tx, seq)? {
                     e.attempts += 1;
                     e.last_error = Some(msg.clone());
                     e.state = OutboxState::Refused {
-                        message: msg,
+                        message: msg.clone(),
                         at: now,
                     };
                     outbox::put(tx, &e)?;
+                    // The refusal is recorded whatever the handler thinks of it, or the
+                    // queue would stay blocked.
+                    match handler.refused(tx, &e, &msg) {
+                        Ok(()) => {}
+                        Err(super::HandlerError::Store(err)) => return Err(err),
+                        Err(other) => {
+                            tracing::error!(seq, error = %other, "exchange: handler failed on a refusal");
+                        }
+                    }
                 }
                 Ok(())
             })
