@@ -336,7 +336,7 @@ impl SimState {
         let invoice = Invoice {
             identity: catalog::guid(&mut self.rng),
             number: format!("{:08}", self.rng.u32(1..100_000_000)),
-            date: docs::date_only(now),
+            date: docs::today_utc(now),
             shipper,
             consignee: self.settings.shop.clone(),
             wb_reg_id: format!("TTN-{}", catalog::digits(&mut self.rng, 10)),
@@ -1024,7 +1024,7 @@ impl SimState {
     }
 
     fn on_nattn(&mut self, ctx: &TicketCtx) -> Outcome {
-        let rows: Vec<(String, String, String, String)> = self
+        let rows: Vec<(String, String, jiff::civil::Date, String)> = self
             .invoices
             .iter()
             .filter(|(_, i)| i.act.is_none())
@@ -1032,7 +1032,7 @@ impl SimState {
                 (
                     wb.clone(),
                     i.invoice.number.clone(),
-                    i.invoice.date.clone(),
+                    i.invoice.date,
                     i.invoice.shipper.fsrar_id.clone(),
                 )
             })
