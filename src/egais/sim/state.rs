@@ -612,8 +612,14 @@ impl SimState {
         let identity = doc
             .text_at(&["Identity"])
             .or_else(|| doc.text_at(&["Header", "Identity"]));
+        let reg_id = q
+            .doc_type
+            .starts_with("WayBillAct")
+            .then(|| doc.text_at(&["Header", "WBRegId"]))
+            .flatten();
         let ctx = TicketCtx {
             identity,
+            reg_id,
             transport_id: q.reply_id.clone(),
             doc_hash: sha256_hex(&q.xml),
             doc_type: q.doc_type.to_uppercase(),
@@ -672,7 +678,7 @@ impl SimState {
             identity: ctx.identity.clone(),
             doc_id: catalog::guid(&mut self.rng).to_uppercase(),
             transport_id: ctx.transport_id.clone(),
-            reg_id,
+            reg_id: reg_id.or_else(|| ctx.reg_id.clone()),
             doc_hash: Some(ctx.doc_hash.clone()),
             doc_type: ctx.doc_type.clone(),
             kind,
@@ -1093,6 +1099,8 @@ impl SimState {
 
 struct TicketCtx {
     identity: Option<String>,
+    /// `RegID` of the tickets: the invoice an act settles.
+    reg_id: Option<String>,
     transport_id: String,
     doc_hash: String,
     doc_type: String,
