@@ -50,6 +50,29 @@ fn drain(events: &mut tokio::sync::mpsc::Receiver<ExchangeEvent>) -> Vec<Exchang
     out
 }
 
+/// Collects events until one matches (bounded): the store is committed before the event
+/// is emitted, so a test that saw the store change may still have to wait for it.
+async fn events_until(
+    events: &mut tokio::sync::mpsc::Receiver<ExchangeEvent>,
+    found: impl Fn(&ExchangeEvent) -> bool,
+) -> Vec<ExchangeEvent> {
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        match tokio::time::timeout_at(deadline, events.recv()).await {
+            Ok(Some(e)) => {
+                let done = found(&e);
+                seen.push(e);
+                if done {
+                    return seen;
+                }
+            }
+            Ok(None) => panic!("event channel closed; seen {seen:?}"),
+            Err(_) => panic!("timed out waiting for an event; seen {seen:?}"),
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_outgoing_type_goes_send_ticket_state_change() {
     let sim = start_sim(|c| c.seed_invoices = 3).await;
@@ -234,9 +257,11 @@ async fn every_outgoing_type_goes_send_ticket_state_change() {
         matches!(entry(&store, "cheque-1").state, OutboxState::Sent { .. })
     })
     .await;
-    let events = drain(&mut engine.events);
-    assert!(events.iter().any(|e| matches!(e,
-        ExchangeEvent::ChequeRegistered { id, url, .. } if id == "cheque-1" && url.starts_with("http://check.egais.ru?id="))));
+    let events = events_until(&mut engine.events, |e| {
+        matches!(e, ExchangeEvent::ChequeRegistered { id, url, .. }
+            if id == "cheque-1" && url.starts_with("http://check.egais.ru?id="))
+    })
+    .await;
     assert!(events.iter().any(|e| matches!(e,
         ExchangeEvent::TicketFor { doc_ref: Some(r), accepted: false, is_final: true, .. } if r == "wo-too-much")));
     assert_eq!(
@@ -363,9 +388,12 @@ async fn a_malformed_reply_is_reconciled_from_the_tickets_not_resent() {
         ),
         other => panic!("{other:?}"),
     }
+    let events = events_until(&mut engine.events, |e| {
+        matches!(e, ExchangeEvent::Reconciled { found: true, .. })
+    })
+    .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(sim.control.received().len(), 1, "never posted twice");
-    let events = drain(&mut engine.events);
     assert!(
         events
             .iter()
