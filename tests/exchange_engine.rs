@@ -826,3 +826,77 @@ async fn the_documents_register_follows_tickets_and_utm_refusals() {
     engine.shutdown().await;
     sim.shutdown().await;
 }
+
+const CHILD_DIR: &str = "EGAIS_TEST_KILL9_DIR";
+const CHILD_URL: &str = "EGAIS_TEST_KILL9_URL";
+
+/// Helper process for `a_real_kill_9_between_post_and_reply_sends_nothing_twice`: runs
+/// the engine on the given store until it is killed. Started by that test only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "helper process, started by the kill -9 test"]
+async fn kill9_child_engine() {
+    let (Ok(dir), Ok(url)) = (std::env::var(CHILD_DIR), std::env::var(CHILD_URL)) else {
+        return;
+    };
+    let store = Arc::new(Store::open(std::path::Path::new(&dir)).expect("child store"));
+    let _engine = spawn_engine(&store, &url, fast_engine());
+    tokio::time::sleep(Duration::from_secs(60)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_kill_9_between_post_and_reply_sends_nothing_twice() {
+    // The UTM takes the document at once but answers only after 5 s: the process is
+    // killed inside that window.
+    let sim = start_sim(|c| c.faults.reply_delay_ms = 5000).await;
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        send(
+            &store,
+            "co",
+            "ActChargeOnShop_v2",
+            charge_on("co", "0300000000000999999", 1),
+        );
+    }
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "kill9_child_engine",
+            "--test-threads",
+            "1",
+        ])
+        .env(CHILD_DIR, dir.path())
+        .env(CHILD_URL, sim.url())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("child process");
+    let waited = tokio::time::timeout(WAIT, async {
+        while sim.control.received().is_empty() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await;
+    child.kill().expect("kill -9");
+    let _ = child.wait();
+    waited.expect("the child posted the document");
+    assert_eq!(sim.control.received().len(), 1);
+
+    sim.control.set_faults(Faults::default());
+    let store = open_store(&dir);
+    assert!(
+        matches!(entry(&store, "co").state, OutboxState::InFlight { .. }),
+        "the POST was outstanding when the process died"
+    );
+    let cfg = ExchangeConfig {
+        reconcile_grace: Duration::from_secs(600),
+        ..fast_engine()
+    };
+    let engine = spawn_engine(&store, &sim.url(), cfg);
+    wait_for("the ticket settles it", WAIT, || is_archive(&store, "co")).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(sim.control.received().len(), 1, "not posted again");
+    engine.shutdown().await;
+    sim.shutdown().await;
+}

@@ -193,6 +193,9 @@ pub struct SimArgs {
     /// Delay every answer by this many milliseconds.
     #[arg(long, default_value_t = 0)]
     pub fault_slow_ms: u64,
+    /// Accept POSTed documents at once but answer after this many milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub fault_reply_delay_ms: u64,
     /// Answer every request with HTTP 500.
     #[arg(long)]
     pub fault_http_500: bool,
@@ -228,6 +231,7 @@ impl SimArgs {
             faults: Faults {
                 down: self.fault_down,
                 slow_ms: self.fault_slow_ms,
+                reply_delay_ms: self.fault_reply_delay_ms,
                 http_500: self.fault_http_500,
                 malformed_reply: self.fault_malformed_reply,
                 malformed_documents: self.fault_malformed_documents,
