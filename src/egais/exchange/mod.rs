@@ -15,6 +15,20 @@
 //!   is deleted last. A crash anywhere re-fetches the same delivery, finds it archived or
 //!   applied, and only deletes it.
 //!
+//! # Use
+//!
+//! ```text
+//! let client = UtmClient::new(&config.utm, &config.organisation.fsrar_id)?;
+//! let handler = Arc::new(RegisterHandler { inner: MyDomainHandler });   // or ArchiveOnly
+//! let mut exchange = Exchange::spawn(store.clone(), client, handler,
+//!                                    ExchangeConfig::from_config(&config.utm));
+//! // business code, one transaction:
+//! store.write(|tx| { documents::insert(tx, &rec)?; …; outbox::enqueue(tx, doc)?; Ok(()) })?;
+//! exchange.control.wake();                 // send now, not at the next timer
+//! exchange.events.recv().await             // ExchangeEvent for the UI
+//! exchange.utm_status.borrow().clone()     // UtmStatus for the status bar
+//! ```
+//!
 //! [`outbox::enqueue`]: crate::store::outbox::enqueue
 
 mod engine;

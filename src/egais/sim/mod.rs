@@ -259,3 +259,42 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
     handle.shutdown().await;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        sim: SimArgs,
+    }
+
+    #[test]
+    fn command_line_flags_become_the_config() {
+        let cli = Cli::try_parse_from([
+            "utm-sim",
+            "--listen",
+            "127.0.0.1:18080",
+            "--seed-invoices",
+            "3",
+            "--fault-duplicates",
+            "--fault-wrong-fsrar-id",
+            "030000000001",
+            "--fault-slow-ms",
+            "250",
+        ])
+        .unwrap();
+        let cfg = cli.sim.to_config();
+        assert_eq!(cfg.listen.port(), 18080);
+        assert_eq!(cfg.seed_invoices, 3);
+        assert!(cfg.faults.duplicates);
+        assert_eq!(cfg.faults.slow_ms, 250);
+        assert_eq!(cfg.faults.wrong_fsrar_id.as_deref(), Some("030000000001"));
+        assert!(!cfg.faults.down);
+        assert_eq!(cfg.stock_query_min_interval, Duration::from_secs(3600));
+        assert!(Cli::try_parse_from(["utm-sim", "--listen", "not-an-address"]).is_err());
+    }
+}
