@@ -12,7 +12,8 @@ pub struct Envelope {
     /// The document's own `Identity`, if it has one.
     pub identity: Option<String>,
     pub ticket: Option<TicketInfo>,
-    /// Markers of the document's identity beyond its bytes (see [`identity_markers`]).
+    /// Markers of the document's identity beyond its bytes (WBRegId of a справка Б, a
+    /// ticket's transport id and stage, an invoice's shipper, number and date).
     pub identity_markers: Vec<String>,
 }
 
