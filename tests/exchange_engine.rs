@@ -900,3 +900,29 @@ async fn a_real_kill_9_between_post_and_reply_sends_nothing_twice() {
     engine.shutdown().await;
     sim.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_does_not_wait_for_a_hanging_utm() {
+    use egais_tui::egais::exchange::{Exchange, SHUTDOWN_GRACE};
+    use egais_tui::egais::utm::UtmClient;
+
+    let sim = start_sim(|c| c.faults.slow_ms = 20_000).await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_store(&dir);
+    let mut cfg = utm_config(&sim.url());
+    cfg.request_timeout_ms = 30_000;
+    let engine = Exchange::spawn(
+        store.clone(),
+        UtmClient::new(&cfg, FSRAR).unwrap(),
+        Arc::new(TestHandler),
+        fast_engine(),
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = std::time::Instant::now();
+    engine.shutdown().await;
+    assert!(started.elapsed() < SHUTDOWN_GRACE + Duration::from_secs(1));
+    // The store is free again for the next start.
+    let _store = reopen(store, dir.path()).await;
+    sim.control.set_faults(Faults::default());
+    sim.shutdown().await;
+}

@@ -166,7 +166,10 @@ impl Default for ExchangeConfig {
     }
 }
 
-/// The running engine.
+/// How long [`ExchangeHandle::shutdown`] lets a request in progress finish.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+
+/// The running engine. Dropping the handle (and every [`ExchangeControl`] clone) stops it.
 pub struct ExchangeHandle {
     pub events: mpsc::Receiver<ExchangeEvent>,
     pub utm_status: watch::Receiver<UtmStatus>,
@@ -200,10 +203,19 @@ impl ExchangeControl {
 }
 
 impl ExchangeHandle {
-    /// Stops the engine and waits for the task to end.
+    /// Stops the engine and waits for the task to end. A request still waiting on a slow
+    /// UTM is abandoned after [`SHUTDOWN_GRACE`]: that is safe at any point, exactly like
+    /// a crash (entries in flight are reconciled at the next start).
     pub async fn shutdown(self) {
         self.control.stop();
-        let _ = self.task.await;
+        let mut task = self.task;
+        if tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
+            .await
+            .is_err()
+        {
+            task.abort();
+            let _ = task.await;
+        }
     }
 
     /// Waits for the task to end by itself (tests with a crash point).
