@@ -218,4 +218,11 @@ mod tests {
         assert!(peek(b"<Documents><Document><a/><b/></Document></Documents>").is_err());
         assert!(peek(b"<Documents><Document><a>").is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn random_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
+            let _ = peek(&bytes);
+        }
+    }
 }
