@@ -457,6 +457,32 @@ async fn a_duplicated_incoming_document_is_applied_once() {
     .await;
     assert_eq!(applied_count(&store, "WayBill_v4"), 1);
     assert_eq!(applied_count(&store, "TTNInformF2Reg"), 1);
+
+    // The same invoice with different bytes (re-serialised by the UTM, say): recognised
+    // by its identity (shipper, number, date), not only by its hash.
+    let original = archived(&store)
+        .into_iter()
+        .find(|(d, _)| d.utm_type == "WayBill_v4")
+        .unwrap()
+        .0
+        .raw;
+    let text = String::from_utf8(original).unwrap();
+    let reshaped = text.replacen("<ns:Owner>", "<!-- re-sent --><ns:Owner>", 1);
+    assert_ne!(reshaped, text);
+    sim.control
+        .with_state(|s| s.inject_out("WayBill_v4", reshaped.into_bytes(), None));
+    engine.control.poll_now();
+    wait_for("opt/out drained", WAIT, || {
+        sim.control.with_state(|s| s.out_len()) == 0
+    })
+    .await;
+    let last = archived(&store).pop().unwrap();
+    assert!(
+        matches!(last.1, InboxState::Duplicate { .. }),
+        "{:?}",
+        last.1
+    );
+    assert_eq!(applied_count(&store, "WayBill_v4"), 1);
     engine.shutdown().await;
     sim.shutdown().await;
 }
