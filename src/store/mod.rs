@@ -6,8 +6,10 @@
 //! Values are decoded through [`decode`], which turns a damaged record into an error, never
 //! a panic.
 
+pub mod archive;
 pub mod documents;
 mod lock;
+pub mod outbox;
 pub mod products;
 
 use std::path::{Path, PathBuf};
@@ -318,6 +320,8 @@ fn create_all_tables(tx: &WriteTransaction) -> Result<(), StoreError> {
     tx.open_table(META)?;
     products::create_tables(tx)?;
     documents::create_tables(tx)?;
+    outbox::create_tables(tx)?;
+    archive::create_tables(tx)?;
     Ok(())
 }
 
