@@ -133,8 +133,102 @@ impl Failure {
     }
 }
 
-fn read_file(file: &Path) -> Result<Vec<u8>, Failure> {
-    std::fs::read(file).map_err(|e| Failure::Io(e.to_string()))
+fn read_file(file: &Path) -> Result<Contents, Failure> {
+    Contents::open(file).map_err(|e| Failure::Io(e.to_string()))
+}
+
+/// A file's bytes: memory-mapped when big (a 17 MB waybill is neither copied
+/// nor backed by freshly zeroed pages), read into memory otherwise.
+enum Contents {
+    #[cfg(unix)]
+    Mapped(mapping::Mapping),
+    Read(Vec<u8>),
+}
+
+impl Contents {
+    fn open(file: &Path) -> std::io::Result<Contents> {
+        #[cfg(unix)]
+        {
+            let f = std::fs::File::open(file)?;
+            let len = f.metadata()?.len();
+            if len >= mapping::MIN_LEN
+                && let Some(m) = mapping::Mapping::new(&f, len)
+            {
+                return Ok(Contents::Mapped(m));
+            }
+        }
+        std::fs::read(file).map(Contents::Read)
+    }
+}
+
+impl std::ops::Deref for Contents {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            #[cfg(unix)]
+            Contents::Mapped(m) => m.bytes(),
+            Contents::Read(v) => v,
+        }
+    }
+}
+
+#[cfg(unix)]
+mod mapping {
+    //! A read-only private mapping of a whole file.
+    //!
+    //! If another process truncates the file while we read it, the kernel
+    //! sends SIGBUS; `inspect` is a one-shot reader of documents at rest, and
+    //! the speed matters for big deliveries, so we accept that (as grep-like
+    //! tools do). Everything else reads files normally.
+
+    use std::os::fd::AsRawFd;
+
+    /// Below this a plain read is as fast and simpler.
+    pub const MIN_LEN: u64 = 1 << 20;
+
+    pub struct Mapping {
+        ptr: *mut libc::c_void,
+        len: usize,
+    }
+
+    impl Mapping {
+        /// `None` when the file cannot be mapped (then it is read instead).
+        pub fn new(file: &std::fs::File, len: u64) -> Option<Mapping> {
+            let len = usize::try_from(len).ok().filter(|&l| l > 0)?;
+            #[cfg(target_os = "linux")]
+            let flags = libc::MAP_PRIVATE | libc::MAP_POPULATE;
+            #[cfg(not(target_os = "linux"))]
+            let flags = libc::MAP_PRIVATE;
+            // SAFETY: a fresh read-only private mapping of an open file
+            // descriptor; the result is checked against MAP_FAILED.
+            let ptr = unsafe {
+                libc::mmap(
+                    std::ptr::null_mut(),
+                    len,
+                    libc::PROT_READ,
+                    flags,
+                    file.as_raw_fd(),
+                    0,
+                )
+            };
+            (ptr != libc::MAP_FAILED).then_some(Mapping { ptr, len })
+        }
+
+        pub fn bytes(&self) -> &[u8] {
+            // SAFETY: `ptr` maps `len` readable bytes until `drop` unmaps them,
+            // and the borrow cannot outlive `self`.
+            unsafe { std::slice::from_raw_parts(self.ptr.cast::<u8>(), self.len) }
+        }
+    }
+
+    impl Drop for Mapping {
+        fn drop(&mut self) {
+            // SAFETY: unmaps exactly the region mapped in `new`, once.
+            unsafe {
+                libc::munmap(self.ptr, self.len);
+            }
+        }
+    }
 }
 
 fn inspect_file(file: &Path) -> Result<AnyDocument, Failure> {
