@@ -161,7 +161,10 @@ fn big_waybill_is_counted_and_a_bad_stamp_is_found() {
     let f = temp_file(&bad);
     let (code, _, err) = inspect(vec![f.path().to_path_buf()], false);
     assert_eq!(code, 2);
-    assert!(err.contains("Position[1]/InformF2/MarkInfo/boxpos[1]/amclist/amc[1]"), "{err}");
+    assert!(
+        err.contains("Position[1]/InformF2/MarkInfo/boxpos[1]/amclist/amc[1]"),
+        "{err}"
+    );
     let (code, out, _) = inspect(vec![f.path().to_path_buf()], true);
     assert_eq!(code, 2);
     assert!(out.contains("amc[1]"), "{out}");
