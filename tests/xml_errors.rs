@@ -207,3 +207,26 @@ fn out_listing_tolerates_extra_attributes_and_reads_reply_ids() {
     );
     assert!(!reply.sign.unwrap().contains(char::is_whitespace));
 }
+
+#[test]
+fn hostile_nesting_of_recursive_boxes_is_refused_not_a_crash() {
+    let wb = sample("kirsa/TTN-0557370828.xml");
+    let nest = 50_000;
+    let deep = format!(
+        "<wb:boxtree><ce:boxnum>01000000102510622032900681</ce:boxnum>{}{}</wb:boxtree>",
+        "<ce:bl><ce:boxnum>01000000102510622032900681</ce:boxnum>".repeat(nest),
+        "</ce:bl>".repeat(nest)
+    );
+    let bad = wb.replacen("<wb:boxtree>", &format!("{deep}<wb:boxtree>"), 1);
+    let e = parse_document(bad.as_bytes()).unwrap_err();
+    assert!(e.message.contains("deeper"), "{e}");
+    // Moderate legal nesting still works.
+    let nest = 240;
+    let ok = format!(
+        "<wb:boxtree><ce:boxnum>01000000102510622032900681</ce:boxnum>{}{}</wb:boxtree>",
+        "<ce:bl><ce:boxnum>01000000102510622032900681</ce:boxnum>".repeat(nest),
+        "</ce:bl>".repeat(nest)
+    );
+    let fine = wb.replacen("<wb:boxtree>", &format!("{ok}<wb:boxtree>"), 1);
+    assert!(parse_document(fine.as_bytes()).is_ok());
+}

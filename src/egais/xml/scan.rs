@@ -46,6 +46,11 @@ type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 
+/// EGAIS documents nest about 12 levels deep. The serde layer recurses per
+/// level (and `ce:bl` boxes nest recursively), so hostile input must not be
+/// able to exhaust the stack.
+pub(crate) const MAX_DEPTH: usize = 256;
+
 struct Open<'a> {
     idx: u32,
     qname: &'a str,
@@ -416,6 +421,12 @@ impl<'a> Scanner<'a> {
         let start = self.pos;
         if self.root_done {
             return Err(self.err(start, "more than one root element"));
+        }
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(self.err(
+                start,
+                format!("elements nest deeper than {MAX_DEPTH} levels"),
+            ));
         }
         let (qname, mut i) = self.name_at(start + 1)?;
         let Some((prefix, local)) = split_qname(qname) else {

@@ -496,6 +496,11 @@ mod tests {
             let err = parse(bad.as_bytes()).unwrap_err();
             assert_eq!(err.kind, XmlErrorKind::Malformed, "{bad}: {err}");
         }
+        let deep = format!("{}{}", "<a>".repeat(100_000), "</a>".repeat(100_000));
+        let err = parse(deep.as_bytes()).unwrap_err();
+        assert!(err.message.contains("deeper"), "{err}");
+        let ok = format!("{}{}", "<a>".repeat(200), "</a>".repeat(200));
+        assert!(parse(ok.as_bytes()).is_ok());
         let err = parse(b"<a>\n  <b>\n</a>").unwrap_err();
         assert_eq!(err.line, 3, "{err}");
         assert!(parse(&[0x3c, 0x61, 0xff, 0x3e]).is_err());
