@@ -5,7 +5,17 @@
 //!   a document type we do not model is [`Incoming::Other`], not an error.
 //! * Each outgoing model has `to_xml(sender_fsrar_id)` and `doc_type()`.
 //! * [`parse_utm_reply`] / [`parse_out_list`] read the UTM's `<A>` answers.
-//! * [`parse_any`] recognises whatever EGAIS file it is given (for `inspect`).
+//! * [`parse_any`] recognises whatever EGAIS file it is given (for `inspect`);
+//!   [`parse_any_lean`] does the same but only validates and counts the stamps
+//!   of a WayBill_v4 ([`StampCheck`]), which keeps 100 000-stamp deliveries cheap.
+//! * [`equiv::equivalent`] compares two documents modulo prefixes, comments
+//!   and formatting (used by the round-trip tests).
+//!
+//! Reading: `scan.rs` tokenizes into `tree.rs` (namespace URIs, positions),
+//! `de.rs` runs the serde models over the tree with keys `prefix:local` built
+//! from *our* prefix for the element's URI, so any prefix or default namespace
+//! in the input reads the same. Writing: quick-xml's serializer with the
+//! conventional prefixes of PROTOCOL.md §2.2 (`write.rs`).
 
 pub mod cheque;
 pub mod common;

@@ -1,4 +1,5 @@
-//! A compact, namespace-resolved element tree built in one pass over the input.
+//! A compact, namespace-resolved element tree built in one pass over the input
+//! (by the scanner in `scan.rs`).
 //!
 //! Why a tree and not quick-xml's own serde deserializer: we need the element
 //! path and line:col of every schema violation, namespace URIs instead of
