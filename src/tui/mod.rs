@@ -13,5 +13,6 @@ pub mod panes;
 pub mod read_model;
 pub mod scan_input;
 pub mod status_bar;
+pub mod store_model;
 pub mod theme;
 pub mod widgets;

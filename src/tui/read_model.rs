@@ -148,7 +148,7 @@ pub trait ReadModel: Send + Sync {
     fn documents(&self, list: DocList, offset: usize, limit: usize)
     -> Result<Page<DocRow>, ReadError>;
     fn document(&self, id: &str) -> Result<Option<DocDetail>, ReadError>;
-    /// Product cards by name.
+    /// Product cards in AlcCode order.
     fn products(&self, offset: usize, limit: usize) -> Result<Page<ProductRow>, ReadError>;
     /// Cards whose name, AlcCode or barcode contains `query` (case-insensitive).
     fn search_products(&self, query: &str, limit: usize) -> Result<Vec<ProductRow>, ReadError>;
@@ -167,7 +167,8 @@ impl MemoryModel {
     pub fn new(mut docs: Vec<DocDetail>, cards: &[ProductCard]) -> MemoryModel {
         docs.sort_by(|a, b| order_key(&a.row).cmp(&order_key(&b.row)));
         let mut products: Vec<ProductRow> = cards.iter().map(ProductRow::from_card).collect();
-        products.sort_by_cached_key(|p| (p.name.to_lowercase(), p.alc_code.clone()));
+        // The store keeps cards in AlcCode order; the memory model shows them the same way.
+        products.sort_by(|a, b| a.alc_code.cmp(&b.alc_code));
         MemoryModel { docs, products }
     }
 

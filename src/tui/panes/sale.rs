@@ -11,7 +11,7 @@ use super::{DrawCx, Pane, PaneCx, draw_empty};
 use crate::tui::app::{Cmd, Effect, Modal, Purpose};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::read_model::ProductRow;
-use crate::tui::scan_input::{ScanEvent, ScanSource, describe_code};
+use crate::tui::scan_input::{ScanEvent, ScanSource, describe_code, is_barcode};
 use crate::tui::theme::Role;
 use crate::tui::widgets::dialog::{InputDialog, InputKind};
 
@@ -31,10 +31,11 @@ pub struct LastScan {
     pub code: String,
     /// The code as it may be shown (sanitised, GS visible).
     pub shown: String,
-    pub kind: &'static str,
+    pub kind: String,
     pub hint: &'static str,
+    /// The scanner's own repair note (Russian layout, Caps Lock).
+    pub warning: Option<&'static str>,
     pub source: &'static str,
-    pub layout_fixed: bool,
     pub took_ms: u128,
     pub at: Timestamp,
     pub lookup: Lookup,
@@ -46,18 +47,23 @@ pub struct SalePane {
 }
 
 impl SalePane {
-    fn record(&mut self, code: &str, source: &'static str, fixed: bool, took_ms: u128, now: Timestamp) -> Vec<Cmd> {
+    fn record(
+        &mut self,
+        code: &str,
+        source: &'static str,
+        warning: Option<&'static str>,
+        took_ms: u128,
+        now: Timestamp,
+    ) -> Vec<Cmd> {
         let (kind, hint) = describe_code(code);
-        let is_ean = !code.is_empty()
-            && code.bytes().all(|b| b.is_ascii_digit())
-            && matches!(code.len(), 8 | 13);
+        let is_ean = is_barcode(code);
         self.last_scan = Some(LastScan {
             code: code.to_string(),
             shown: crate::text::display_code(code),
             kind,
             hint,
             source,
-            layout_fixed: fixed,
+            warning,
             took_ms,
             at: now,
             lookup: if is_ean { Lookup::Pending } else { Lookup::NotApplicable },
@@ -72,7 +78,7 @@ impl SalePane {
     }
 
     pub fn on_manual_code(&mut self, code: &str, now: Timestamp) -> Vec<Cmd> {
-        self.record(code, "ввод вручную", false, 0, now)
+        self.record(code, "ввод вручную", None, 0, now)
     }
 
     pub fn on_product(&mut self, ean: &str, result: Result<Option<ProductRow>, String>) -> Vec<Cmd> {
@@ -109,7 +115,7 @@ impl Pane for SalePane {
             ScanSource::Evdev => "сканер",
             ScanSource::Terminal => "сканер (через клавиатуру)",
         };
-        self.record(&scan.code, source, scan.layout_fixed, scan.took.as_millis(), now)
+        self.record(&scan.code, source, scan.warning_ru(), scan.took.as_millis(), now)
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, cx: &DrawCx) {
@@ -150,12 +156,8 @@ impl Pane for SalePane {
             Line::from(vec![label("Код:   "), Span::raw(super::fit(&s.shown, inner.width.saturating_sub(7) as usize))]),
             Line::from(vec![
                 label("Тип:   "),
-                Span::styled(s.kind, cx.style(Role::Accent)),
-                Span::styled(format!("  ({}", s.source), cx.style(Role::Dim)),
-                Span::styled(
-                    if s.layout_fixed { ", раскладка исправлена)" } else { ")" },
-                    cx.style(if s.layout_fixed { Role::Warn } else { Role::Dim }),
-                ),
+                Span::styled(s.kind.clone(), cx.style(Role::Accent)),
+                Span::styled(format!("  ({}, {} мс)", s.source, s.took_ms), cx.style(Role::Dim)),
             ]),
         ];
         let product = match &s.lookup {
@@ -173,6 +175,9 @@ impl Pane for SalePane {
         };
         if let Some(p) = product {
             lines.push(Line::from(vec![label("Товар: "), p]));
+        }
+        if let Some(w) = s.warning {
+            lines.push(Line::styled(format!("Внимание: {w}"), cx.style(Role::Warn)));
         }
         if !s.hint.is_empty() {
             lines.push(Line::styled(s.hint, cx.style(Role::Warn)));
