@@ -165,8 +165,9 @@ pub enum Effect {
     LoadProduct {
         alc_code: String,
     },
-    /// Ask the exchange to probe the UTM now; the answer arrives as `Msg::Utm`.
-    CheckUtm,
+    /// Ask the exchange to probe the UTM now; the answer arrives as `Msg::Utm`, a failure
+    /// to ask as `Msg::JobFinished { id: job }`.
+    CheckUtm { job: u64 },
     Redraw,
     Suspend,
     Quit,
@@ -196,7 +197,8 @@ pub enum Cmd {
     Modal(Modal),
     Toast(Level, String),
     NextTheme,
-    StartJob(String),
+    /// Probe the UTM now, shown as a background job until the answer comes.
+    CheckUtm,
 }
 
 /// The parts of the configuration the screen shows, copied once at start.
@@ -405,16 +407,18 @@ impl State {
                     let name = self.theme.name.clone();
                     self.toast(Level::Info, format!("Тема: {name}"));
                 }
-                Cmd::StartJob(label) => {
-                    let id = self.fresh_id();
-                    if label.starts_with("Проверка УТМ") {
-                        self.status.utm_probe_job = Some(id);
+                Cmd::CheckUtm => {
+                    if self.status.utm_probe_job.is_some() {
+                        continue;
                     }
+                    let id = self.fresh_id();
+                    self.status.utm_probe_job = Some(id);
                     self.status.jobs.push(Job {
                         id,
-                        label,
+                        label: "Проверка УТМ".into(),
                         started: self.now,
                     });
+                    effects.push(Effect::CheckUtm { job: id });
                 }
             }
         }
@@ -459,6 +463,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::JobFinished { id, result } => {
+            if state.status.utm_probe_job == Some(id) {
+                state.status.utm_probe_job = None;
+            }
             let job = state.status.jobs.iter().position(|j| j.id == id);
             let label = job.map(|i| state.status.jobs.remove(i).label);
             match (result, label) {

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::{DrawCx, Pane, PaneCx};
-use crate::tui::app::{Cmd, Effect, days_left};
+use crate::tui::app::{Cmd, days_left};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::Role;
 
@@ -23,10 +23,7 @@ impl Pane for SettingsPane {
     fn on_action(&mut self, action: Action, _cx: &PaneCx) -> Vec<Cmd> {
         match action {
             Action::SettingsTheme => vec![Cmd::NextTheme],
-            Action::SettingsCheckUtm => vec![
-                Cmd::StartJob("Проверка УТМ".into()),
-                Cmd::Effect(Effect::CheckUtm),
-            ],
+            Action::SettingsCheckUtm => vec![Cmd::CheckUtm],
             _ => Vec::new(),
         }
     }
