@@ -24,7 +24,7 @@ pub fn lines(keymap: &Keymap, contexts: &[Context], theme: &Theme) -> Vec<Line<'
         out.push(Line::styled(ctx.title_ru().to_string(), theme.style(Role::Accent)));
         for b in bindings {
             out.push(Line::from(vec![
-                Span::styled(format!("  {:<12}", b.key.to_string()), theme.style(Role::Focus)),
+                Span::styled(format!("  {:<15}", b.key.to_string()), theme.style(Role::Focus)),
                 Span::styled(b.description.clone(), theme.style(Role::Normal)),
             ]));
         }
@@ -37,7 +37,7 @@ pub fn lines(keymap: &Keymap, contexts: &[Context], theme: &Theme) -> Vec<Line<'
         ("↑ ↓ PgUp PgDn", "выбор в списке"),
     ] {
         out.push(Line::from(vec![
-            Span::styled(format!("  {k:<12}"), theme.style(Role::Focus)),
+            Span::styled(format!("  {k:<15}"), theme.style(Role::Focus)),
             Span::styled(d, theme.style(Role::Normal)),
         ]));
     }

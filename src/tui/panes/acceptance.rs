@@ -252,13 +252,16 @@ fn state_text(state: &DocState) -> String {
 }
 
 fn draw_table(f: &mut Frame, area: Rect, cx: &DrawCx, w: &ListWindow<DocRow>) {
-    let height = area.height.saturating_sub(1) as usize;
+    // The last row explains the selected document when the columns are too narrow for it.
+    let [table, footer] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    let height = table.height.saturating_sub(1) as usize;
     let widths = [
         Constraint::Length(10),
-        Constraint::Length(12),
-        Constraint::Percentage(30),
-        Constraint::Percentage(30),
-        Constraint::Fill(1),
+        Constraint::Length(10),
+        Constraint::Fill(3),
+        Constraint::Fill(2),
+        Constraint::Length(16),
     ];
     let header = Row::new(["Дата", "Номер", "Контрагент", "Содержание", "Состояние"])
         .style(cx.style(Role::Accent));
@@ -280,7 +283,7 @@ fn draw_table(f: &mut Frame, area: Rect, cx: &DrawCx, w: &ListWindow<DocRow>) {
                 r.date.clone(),
                 r.number.clone(),
                 r.counterparty.clone(),
-                format!("{}: {}", r.kind, r.summary),
+                r.summary.clone(),
                 state_text(&r.state),
             ])
             .style(cx.style(role))
@@ -288,8 +291,23 @@ fn draw_table(f: &mut Frame, area: Rect, cx: &DrawCx, w: &ListWindow<DocRow>) {
         .collect();
     f.render_widget(
         Table::new(rows, widths).header(header).column_spacing(1),
-        area,
+        table,
     );
+    let note = match w.selected_row() {
+        Some(r) if r.state.is_rejected() => Line::styled(
+            fit(&format!("{}: {}", r.kind, state_text(&r.state)), footer.width as usize),
+            cx.style(Role::Rejected),
+        ),
+        Some(r) => Line::styled(
+            fit(
+                &format!("{} — {}   {} — открыть", r.kind, r.state.label_ru(), cx.key(Action::Open)),
+                footer.width as usize,
+            ),
+            cx.style(Role::Dim),
+        ),
+        None => Line::default(),
+    };
+    f.render_widget(Paragraph::new(note), footer);
 }
 
 fn draw_detail(f: &mut Frame, area: Rect, cx: &DrawCx, detail: &Detail) {
