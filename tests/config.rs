@@ -267,6 +267,9 @@ fn readme_examples_are_valid() {
             .nth(1)
             .and_then(|rest| rest.split("```").next())
             .unwrap_or_else(|| panic!("{readme} has no toml example"));
-        assert_eq!(block, example, "{readme}'s example differs from the packaged one");
+        assert_eq!(
+            block, example,
+            "{readme}'s example differs from the packaged one"
+        );
     }
 }

@@ -15,9 +15,7 @@ use super::panes::{Pane, PaneCx};
 use super::read_model::{DocCounts, DocDetail, DocRow, Page, ProductRow};
 use super::scan_input::ScanEvent;
 use super::theme::Theme;
-use super::widgets::dialog::{
-    Confirm, ConfirmOutcome, InputDialog, InputOutcome, InputValue,
-};
+use super::widgets::dialog::{Confirm, ConfirmOutcome, InputDialog, InputOutcome, InputValue};
 use super::widgets::picker::{PickItem, PickSource, Picker, PickerOutcome};
 use super::widgets::toast::{Level, Notice, Toast, toast_lifetime};
 use crate::config::Config;
@@ -130,8 +128,14 @@ pub enum Msg {
     Utm(UtmStatus),
     Outbox(OutboxStatus),
     Note(Note),
-    JobStarted { id: u64, label: String },
-    JobFinished { id: u64, result: Result<String, String> },
+    JobStarted {
+        id: u64,
+        label: String,
+    },
+    JobFinished {
+        id: u64,
+        result: Result<String, String>,
+    },
     Loaded(Loaded),
     Tick(Timestamp),
     Resize(u16, u16),
@@ -167,7 +171,9 @@ pub enum Effect {
     },
     /// Ask the exchange to probe the UTM now; the answer arrives as `Msg::Utm`, a failure
     /// to ask as `Msg::JobFinished { id: job }`.
-    CheckUtm { job: u64 },
+    CheckUtm {
+        job: u64,
+    },
     Redraw,
     Suspend,
     Quit,
@@ -472,7 +478,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 (Ok(text), _) if !text.is_empty() => state.toast(Level::Ok, text),
                 (Err(e), label) => state.notice(
                     Level::Error,
-                    format!("{}: {}", label.unwrap_or_else(|| "Фоновая задача".into()), e),
+                    format!(
+                        "{}: {}",
+                        label.unwrap_or_else(|| "Фоновая задача".into()),
+                        e
+                    ),
                 ),
                 _ => {}
             }
@@ -674,7 +684,9 @@ fn confirmed(state: &mut State, purpose: Purpose) -> Vec<Effect> {
 
 fn input_done(state: &mut State, purpose: Purpose, value: InputValue) -> Vec<Effect> {
     let cmds = match (purpose, value) {
-        (Purpose::SaleManualCode, InputValue::Text(code)) => state.sale.on_manual_code(&code, state.now),
+        (Purpose::SaleManualCode, InputValue::Text(code)) => {
+            state.sale.on_manual_code(&code, state.now)
+        }
         (Purpose::JournalDays, InputValue::Number(n)) => state.journal.set_days(n),
         _ => Vec::new(),
     };
@@ -707,10 +719,7 @@ fn on_scan(state: &mut State, scan: ScanEvent) -> Vec<Effect> {
             return picker_outcome(state, outcome);
         }
         Some(_) => {
-            state.toast(
-                Level::Warn,
-                "Скан не принят: сначала закройте окно (Esc)",
-            );
+            state.toast(Level::Warn, "Скан не принят: сначала закройте окно (Esc)");
             return Vec::new();
         }
         None => {}
@@ -872,7 +881,10 @@ mod tests {
                 needs_ack: false,
             }),
         );
-        update(&mut s, Msg::Tick(now + jiff::SignedDuration::from_secs(3600)));
+        update(
+            &mut s,
+            Msg::Tick(now + jiff::SignedDuration::from_secs(3600)),
+        );
         assert!(s.toasts.is_empty());
         assert_eq!(s.notices.len(), 1);
         update(
@@ -894,7 +906,11 @@ mod tests {
                 ..Default::default()
             }),
         );
-        assert!(s.notices.iter().any(|n| n.text.contains("ГОСТ истекает через 5")));
+        assert!(
+            s.notices
+                .iter()
+                .any(|n| n.text.contains("ГОСТ истекает через 5"))
+        );
     }
 
     #[test]

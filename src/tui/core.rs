@@ -33,7 +33,10 @@ pub struct Setup {
 impl Setup {
     /// The app over the shop's database, with the keymap and theme from the config.
     pub fn from_context(ctx: &AppContext) -> Result<Setup, TuiError> {
-        let mut setup = Setup::with_model(&ctx.config, Arc::new(StoreModel::new(Arc::clone(&ctx.store))))?;
+        let mut setup = Setup::with_model(
+            &ctx.config,
+            Arc::new(StoreModel::new(Arc::clone(&ctx.store))),
+        )?;
         setup.info.config_file = ctx
             .paths
             .config_file

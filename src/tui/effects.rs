@@ -108,7 +108,7 @@ impl Executor {
                 let model = Arc::clone(&self.model);
                 let tx = self.tx.clone();
                 self.tasks.spawn(async move {
-                    let loaded = tokio::task::spawn_blocking(move || read_effect(&*model, read))
+                    let loaded = tokio::task::spawn_blocking(move || run_read(&*model, read))
                         .await
                         .ok()
                         .flatten();
@@ -137,7 +137,8 @@ impl Executor {
     }
 }
 
-fn read_effect(model: &dyn ReadModel, effect: Effect) -> Option<Loaded> {
+/// Runs a read effect synchronously; `None` for effects that are not reads.
+pub fn run_read(model: &dyn ReadModel, effect: Effect) -> Option<Loaded> {
     Some(match effect {
         Effect::LoadDocCounts => Loaded::DocCounts(text(model.doc_counts())),
         Effect::LoadDocuments {

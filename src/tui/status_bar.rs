@@ -27,11 +27,18 @@ const OUTBOX_ERROR_H: i64 = 48;
 
 fn segments(cx: &DrawCx) -> Vec<Segment> {
     let mut out = Vec::new();
-    let seg = |text: String, role: Role, priority: u8| Segment { text, role, priority };
+    let seg = |text: String, role: Role, priority: u8| Segment {
+        text,
+        role,
+        priority,
+    };
     match &cx.status.utm {
         None => out.push(seg("УТМ: ?".into(), Role::Dim, 0)),
         Some(u) => {
-            let since = u.since.map(|t| format!(" с {}", short_time(cx, t))).unwrap_or_default();
+            let since = u
+                .since
+                .map(|t| format!(" с {}", short_time(cx, t)))
+                .unwrap_or_default();
             out.push(if u.fsrar_mismatch.is_some() {
                 seg("УТМ: ЧУЖОЙ ФСРАР ID".into(), Role::Error, 0)
             } else if u.reachable {
