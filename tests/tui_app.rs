@@ -272,12 +272,19 @@ fn check_utm_without_an_exchange_says_why() {
     assert!(s.contains("обмен с УТМ не запущен"), "{s}");
     // With an exchange listening, the job runs until the UTM answers.
     let (mut feeds, _u, _o) = feeds();
-    let (probe_tx, mut probe_rx) = tokio::sync::mpsc::channel(1);
-    feeds.utm_probe = Some(probe_tx);
+    let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&asked);
+    feeds.utm_probe = Some(std::sync::Arc::new(move || {
+        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }));
     let t = terminal_with(setup("default"), feeds, "F9 ctrl+r wait:2000", (100, 30));
     let s = buffer_text(t.backend().buffer());
     assert!(s.contains("Проверка УТМ… 0:02"), "{s}");
-    assert!(probe_rx.try_recv().is_ok(), "the probe was asked for");
+    assert_eq!(
+        asked.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "the probe was asked for"
+    );
 }
 
 #[test]
@@ -359,4 +366,58 @@ fn update_is_pure_and_direct() {
         Msg::Key(KeyEvent::new(KeyCode::F(7), KeyModifiers::NONE)),
     );
     assert!(matches!(state.modal, Some(Modal::Picker(_))));
+}
+
+/// Delivers a message and, synchronously, every read it causes.
+fn drive(
+    state: &mut egais_tui::tui::State,
+    model: &dyn egais_tui::tui::read_model::ReadModel,
+    msg: Msg,
+) {
+    let mut queue = vec![msg];
+    while let Some(m) = queue.pop() {
+        for e in egais_tui::tui::update(state, m) {
+            if let Some(l) = egais_tui::tui::effects::run_read(model, e) {
+                queue.push(Msg::Loaded(l));
+            }
+        }
+    }
+}
+
+#[test]
+fn data_changed_reloads_counters_and_the_visible_list() {
+    use egais_tui::domain::document::DocState;
+    use egais_tui::tui::read_model::MemoryModel;
+    let s = setup("default");
+    let (mut state, effects) =
+        egais_tui::tui::State::new(s.info, s.keymap, s.theme, now(), (100, 30));
+    let before = MemoryModel::new(documents(), &products());
+    for e in effects {
+        if let Some(l) = egais_tui::tui::effects::run_read(&before, e) {
+            drive(&mut state, &before, Msg::Loaded(l));
+        }
+    }
+    drive(
+        &mut state,
+        &before,
+        Msg::Key(KeyEvent::new(KeyCode::F(3), KeyModifiers::NONE)),
+    );
+    assert_eq!(state.acceptance.lists[0].len(), 2);
+    // A new invoice arrives; the first one was answered in the meantime.
+    let mut docs = documents();
+    docs[0].row.state = DocState::UnderReview;
+    let mut fresh = docs[1].clone();
+    fresh.row.id = "WB-0099".into();
+    fresh.row.number = "ТТН-199".into();
+    docs.push(fresh);
+    let after = MemoryModel::new(docs, &products());
+    drive(&mut state, &after, Msg::DataChanged);
+    assert_eq!(state.acceptance.lists[0].len(), 2);
+    assert!(
+        state.acceptance.lists[0]
+            .visible(10)
+            .iter()
+            .any(|(_, r)| r.is_some_and(|r| r.number == "ТТН-199"))
+    );
+    assert_eq!(state.doc_counts.map(|c| c.under_review), Some(3));
 }

@@ -137,6 +137,9 @@ pub enum Msg {
         result: Result<String, String>,
     },
     Loaded(Loaded),
+    /// The database changed behind the screen (a document arrived, a ticket moved one):
+    /// counters and visible lists are read again.
+    DataChanged,
     Tick(Timestamp),
     Resize(u16, u16),
 }
@@ -492,7 +495,19 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Tick(now) => {
             state.now = now;
             state.toasts.retain(|t| t.until > now);
+            expire_probe(state);
             Vec::new()
+        }
+        Msg::DataChanged => {
+            let cx = state_cx(state.size);
+            let mut cmds = Vec::new();
+            for pane in PaneId::ALL {
+                let visible = pane == state.pane;
+                cmds.extend(state.pane_mut(pane).on_data_changed(&cx, visible));
+            }
+            let mut effects = state.apply_cmds(cmds);
+            effects.push(Effect::LoadDocCounts);
+            effects
         }
         Msg::Resize(w, h) => {
             state.size = (w, h);
@@ -760,6 +775,31 @@ fn on_utm(state: &mut State, status: UtmStatus) -> Vec<Effect> {
     Vec::new()
 }
 
+/// How long "check the UTM now" waits for a status before it says the UTM is silent.
+pub const PROBE_TIMEOUT: jiff::SignedDuration = jiff::SignedDuration::from_secs(30);
+
+fn expire_probe(state: &mut State) {
+    let Some(id) = state.status.utm_probe_job else {
+        return;
+    };
+    let overdue = state
+        .status
+        .jobs
+        .iter()
+        .any(|j| j.id == id && state.now.duration_since(j.started) >= PROBE_TIMEOUT);
+    if overdue {
+        state.status.utm_probe_job = None;
+        state.status.jobs.retain(|j| j.id != id);
+        state.notice(
+            Level::Error,
+            format!(
+                "УТМ не ответил за {} с: проверьте, запущен ли он и подключён ли ключ",
+                PROBE_TIMEOUT.as_secs()
+            ),
+        );
+    }
+}
+
 /// Whole days from `now` to `until` (negative once past).
 pub fn days_left(now: Timestamp, until: Timestamp) -> i64 {
     until.duration_since(now).as_secs().div_euclid(86_400)
@@ -911,6 +951,28 @@ mod tests {
                 .iter()
                 .any(|n| n.text.contains("ГОСТ истекает через 5"))
         );
+    }
+
+    #[test]
+    fn a_silent_utm_ends_the_probe_with_a_notice() {
+        let mut s = state();
+        update(&mut s, key(KeyCode::F(9)));
+        let fx = update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)),
+        );
+        assert!(matches!(fx.as_slice(), [Effect::CheckUtm { .. }]));
+        assert_eq!(s.status.jobs.len(), 1);
+        // A second press while waiting does not start another probe.
+        let fx = update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)),
+        );
+        assert!(fx.is_empty());
+        let later = s.now + PROBE_TIMEOUT;
+        update(&mut s, Msg::Tick(later));
+        assert!(s.status.jobs.is_empty());
+        assert!(s.notices.iter().any(|n| n.text.contains("УТМ не ответил")));
     }
 
     #[test]

@@ -76,7 +76,7 @@ impl Core {
         now: Timestamp,
         size: (u16, u16),
         tx: mpsc::UnboundedSender<Msg>,
-        probe: Option<mpsc::Sender<()>>,
+        probe: Option<super::effects::Probe>,
     ) -> Core {
         let (mut state, effects) = State::new(setup.info, setup.keymap, setup.theme, now, size);
         for w in setup.warnings {

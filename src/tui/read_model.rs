@@ -57,7 +57,8 @@ impl ProductRow {
             capacity: c.capacity.map(|v| v.display_ru()),
             alc_percent: c.alc_percent.map(|p| p.display_ru()),
             eans: c.eans.iter().map(|e| clean(e)).collect(),
-            price: c.price.map(|p| format!("{} ₽", p.display_ru())),
+            // No ₽ sign: the Linux console fonts do not have it.
+            price: c.price.map(|p| p.display_ru()),
             needs_stamp: c.needs_stamp,
             producer: c
                 .producer

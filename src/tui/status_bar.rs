@@ -46,6 +46,14 @@ fn segments(cx: &DrawCx) -> Vec<Segment> {
             } else {
                 seg(format!("УТМ: НЕТ СВЯЗИ{since}"), Role::Error, 0)
             });
+            // The UTM's own buffer of cheques it could not pass on to EGAIS (user-pains A4).
+            if let Some(since) = &u.oldest_unsent_cheque {
+                out.push(seg(
+                    format!("Чеки не отправлены с {}", crate::text::sanitize(since)),
+                    Role::Warn,
+                    1,
+                ));
+            }
             for (name, at) in [("RSA", u.rsa_expires), ("ГОСТ", u.gost_expires)] {
                 if let Some(t) = at {
                     let d = days_left(cx.now, t);

@@ -131,6 +131,22 @@ impl Pane for AcceptancePane {
         self.load_active(cx)
     }
 
+    fn on_data_changed(&mut self, cx: &PaneCx, visible: bool) -> Vec<Cmd> {
+        for w in &mut self.lists {
+            w.invalidate();
+        }
+        if !visible {
+            return Vec::new();
+        }
+        let mut cmds = self.load_active(cx);
+        if let Some(Detail::Shown(d)) = &self.detail {
+            let id = d.row.id.clone();
+            cmds.push(Cmd::Effect(Effect::LoadDocument { id: id.clone() }));
+            self.detail = Some(Detail::Loading(id));
+        }
+        cmds
+    }
+
     fn on_action(&mut self, action: Action, cx: &PaneCx) -> Vec<Cmd> {
         if self.detail.is_some() {
             if action == Action::Back {

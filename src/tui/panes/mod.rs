@@ -71,6 +71,11 @@ pub trait Pane {
         Vec::new()
     }
 
+    /// The database changed: forget loaded rows; read again at once if `visible`.
+    fn on_data_changed(&mut self, _cx: &PaneCx, _visible: bool) -> Vec<Cmd> {
+        Vec::new()
+    }
+
     fn on_action(&mut self, action: Action, cx: &PaneCx) -> Vec<Cmd>;
 
     fn on_scan(&mut self, _scan: &ScanEvent, _now: Timestamp) -> Vec<Cmd> {

@@ -87,6 +87,15 @@ impl Pane for StockPane {
         self.on_enter(cx)
     }
 
+    fn on_data_changed(&mut self, cx: &PaneCx, visible: bool) -> Vec<Cmd> {
+        self.list.invalidate();
+        if visible {
+            self.on_enter(cx)
+        } else {
+            Vec::new()
+        }
+    }
+
     fn on_action(&mut self, action: Action, cx: &PaneCx) -> Vec<Cmd> {
         let rows = cx.body_rows.saturating_sub(5).max(1);
         let offset = match action {
@@ -186,7 +195,7 @@ fn draw_table(f: &mut Frame, area: Rect, cx: &DrawCx, w: &ListWindow<ProductRow>
         "Объём",
         "Крепость",
         "Штрихкод",
-        "Цена",
+        "Цена, руб.",
     ])
     .style(cx.style(Role::Accent));
     let rows: Vec<Row> = w
