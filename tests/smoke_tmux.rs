@@ -79,9 +79,9 @@ fn skip_reason() -> Option<String> {
         Ok(o) if o.status.success() => {}
         _ => return Some("tmux is not installed".into()),
     }
-    let help = Command::new(BIN).arg("--help").output();
-    match help {
-        Ok(o) if String::from_utf8_lossy(&o.stdout).contains("demo") => None,
+    // `demo --help` succeeds only once the subcommand exists.
+    match Command::new(BIN).args(["demo", "--help"]).output() {
+        Ok(o) if o.status.success() => None,
         Ok(_) => Some("the binary has no `demo` subcommand yet (wire it in cli.rs)".into()),
         Err(e) => Some(format!("cannot run {BIN}: {e}")),
     }

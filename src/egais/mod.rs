@@ -2,6 +2,7 @@
 //! (outbox and inbox) and the UTM simulator.
 
 pub mod exchange;
+pub mod inspect;
 pub mod sim;
 pub mod status;
 pub mod utm;

@@ -6,8 +6,10 @@
 //! Values are decoded through [`decode`], which turns a damaged record into an error, never
 //! a panic.
 
+pub mod archive;
 pub mod documents;
 mod lock;
+pub mod outbox;
 pub mod products;
 
 use std::path::{Path, PathBuf};
@@ -318,6 +320,8 @@ fn create_all_tables(tx: &WriteTransaction) -> Result<(), StoreError> {
     tx.open_table(META)?;
     products::create_tables(tx)?;
     documents::create_tables(tx)?;
+    outbox::create_tables(tx)?;
+    archive::create_tables(tx)?;
     Ok(())
 }
 
@@ -397,6 +401,15 @@ fn open_db_file(path: &Path) -> Result<Database, StoreError> {
         Err(Fenced::Err(redb::DatabaseError::DatabaseAlreadyOpen)) => Err(StoreError::Db(
             "the database file is already open in this process".into(),
         )),
+        // Not being allowed to read the file says nothing about its contents.
+        Err(Fenced::Err(redb::DatabaseError::Storage(redb::StorageError::Io(e))))
+            if e.kind() == std::io::ErrorKind::PermissionDenied =>
+        {
+            Err(StoreError::DataDir {
+                path: path.to_path_buf(),
+                source: e,
+            })
+        }
         Err(e) => Err(corrupt(e.to_string())),
     }
 }
@@ -429,7 +442,10 @@ fn check_before_writing(path: &Path, probe: &ReadOnlyDatabase) -> Result<(), Sto
 }
 
 fn fenced_store<T>(f: impl FnOnce() -> Result<T, StoreError>) -> Result<T, String> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+    let caught = crate::panic_hook::expecting_panics(|| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+    });
+    match caught {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(e.to_string()),
         Err(payload) => Err(format!(
@@ -492,7 +508,10 @@ impl std::fmt::Display for Fenced {
 
 /// Runs a redb open, turning its panics on damaged pages into an error.
 fn fenced<T>(f: impl FnOnce() -> Result<T, redb::DatabaseError>) -> Result<T, Fenced> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+    let caught = crate::panic_hook::expecting_panics(|| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+    });
+    match caught {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(Fenced::Err(e)),
         Err(payload) => Err(Fenced::Panic(panic_text(payload.as_ref()))),
