@@ -14,6 +14,7 @@ pub mod file_error;
 pub mod headless;
 pub mod help;
 pub mod keymap;
+pub mod link;
 pub mod panes;
 pub mod read_model;
 pub mod runner;
