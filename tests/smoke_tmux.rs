@@ -43,6 +43,15 @@ impl Tmux {
             .into_owned()
     }
 
+    /// The PID of the program the pane's shell is running (our demo), by id.
+    fn foreground_child(&self) -> Option<String> {
+        let out = self.run(&["display-message", "-p", "-t", "smoke", "#{pane_pid}"]);
+        let shell = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let children =
+            std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children")).ok()?;
+        children.split_whitespace().next().map(str::to_string)
+    }
+
     fn alternate_on(&self) -> bool {
         let out = self.run(&["display-message", "-p", "-t", "smoke", "#{alternate_on}"]);
         String::from_utf8_lossy(&out.stdout).trim() == "1"
@@ -172,4 +181,21 @@ fn demo_in_tmux_switches_panes_suspends_and_restores_the_terminal() {
     // The terminal is back in cooked mode: a typed line reaches the shell and runs.
     tmux.type_line("echo restored-$((40+2))");
     tmux.wait_text("restored-42", 10);
+
+    // `systemctl stop` / a dropped session: SIGTERM ends the program cleanly too.
+    tmux.type_line("clear");
+    tmux.type_line(&format!("{env} {} demo", shell_quote(Path::new(BIN))));
+    tmux.wait_text("F1 Справка", 30);
+    let pid = tmux.foreground_child().expect("the demo process");
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    tmux.wait_for("the shell prompt after SIGTERM", 10, |s| {
+        s.trim_end().ends_with("smoke>")
+    });
+    assert!(!tmux.alternate_on(), "alternate screen left after SIGTERM");
+    tmux.type_line("echo EXIT:$?");
+    tmux.wait_text("EXIT:0", 10);
 }

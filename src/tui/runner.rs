@@ -37,11 +37,40 @@ pub async fn run_terminal(ctx: AppContext, feeds: Feeds) -> Result<(), TuiError>
     let _ = execute!(stdout(), EnableBracketedPaste);
     // Created once: every EventStream spawns its own reader thread.
     let events = EventStream::new();
-    let result = event_loop(&mut terminal, events, setup, feeds, suspend).await;
+    let result = tokio::select! {
+        r = event_loop(&mut terminal, events, setup, feeds, suspend) => r,
+        // `systemctl stop` or a closed SSH session: leave the terminal usable.
+        signal = termination() => {
+            tracing::info!(signal, "TUI stopped by a signal");
+            Ok(())
+        }
+    };
     let _ = execute!(stdout(), DisableBracketedPaste);
     ratatui::restore();
     let _ = terminal.show_cursor();
     result
+}
+
+/// Resolves when the process is asked to end (SIGTERM, SIGHUP); never without a handler.
+async fn termination() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) {
+            (Ok(mut term), Ok(mut hup)) => tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = hup.recv() => "SIGHUP",
+            },
+            _ => pending().await,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        pending().await
+    }
 }
 
 /// Ctrl+Z: hand the terminal back to the shell, stop, and take it again on `fg`.
