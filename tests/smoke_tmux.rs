@@ -151,6 +151,15 @@ fn demo_in_tmux_switches_panes_suspends_and_restores_the_terminal() {
         tmux.wait_text(expect, 10);
     }
 
+    // A keyboard-wedge scan: the whole code arrives at once and the scanner's
+    // assembler turns it into one scan, looked up in the demo catalogue.
+    let out = tmux.run(&["send-keys", "-t", "smoke", "-l", "4607012345011"]);
+    assert!(out.status.success());
+    tmux.send(&["Enter"]);
+    let s = tmux.wait_text("через клавиатуру", 10);
+    assert!(s.contains("4607012345011"), "{s}");
+    tmux.wait_text("Товар: Водка", 10);
+
     // Ctrl+Z hands the terminal back to the shell; fg takes it again.
     tmux.send(&["C-z"]);
     tmux.wait_for("the shell after Ctrl+Z", 10, |s| s.contains("Stopped"));
