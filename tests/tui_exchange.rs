@@ -85,3 +85,44 @@ fn documents_arriving_from_egais_are_announced() {
     let screen = with_simulator("wait:1500");
     assert!(screen.contains("Из ЕГАИС: WayBill_v4"), "{screen}");
 }
+
+#[test]
+fn run_with_services_starts_and_stops_the_engine() {
+    use egais_tui::tui::{TuiArgs, TuiError, run_with_services};
+    let dir = tempfile::tempdir().expect("dir");
+    let context = |url: &str| {
+        let mut cfg = config("default");
+        cfg.organisation.fsrar_id = SimConfig::default().fsrar_id;
+        cfg.utm.url = url.to_string();
+        AppContext {
+            config: Arc::new(cfg),
+            paths: Paths {
+                data_dir: dir.path().to_path_buf(),
+                state_dir: dir.path().join("state"),
+                config_file: None,
+            },
+            store: Arc::new(Store::open(dir.path()).expect("store")),
+        }
+    };
+    let args = TuiArgs {
+        headless: true,
+        keys: Some("wait:300 F9".into()),
+        ..TuiArgs::default()
+    };
+    let result = block_on(async {
+        let sim = sim::spawn(SimConfig::default()).await.expect("simulator");
+        let r = run_with_services(context(&sim.url()), &args, Arc::new(ArchiveOnly)).await;
+        sim.shutdown().await;
+        r
+    });
+    assert!(result.is_ok(), "{result:?}");
+    let bad = block_on(run_with_services(
+        context("https://127.0.0.1:8080"),
+        &args,
+        Arc::new(ArchiveOnly),
+    ));
+    match bad {
+        Err(TuiError::Service(msg)) => assert!(!msg.is_empty()),
+        other => panic!("a bad UTM URL must be refused: {other:?}"),
+    }
+}
