@@ -23,8 +23,14 @@ pub fn draw(state: &State, f: &mut Frame) {
         doc_counts: state.doc_counts,
         now: state.now,
     };
-    // Paint the theme's normal style everywhere, so a theme with a background is whole.
-    f.render_widget(Block::new().style(cx.style(Role::Normal)), area);
+    // Paint the theme's normal style everywhere, so a theme with a background is whole;
+    // a terminal-default style is what a fresh frame already has.
+    let normal = cx.style(Role::Normal);
+    let plain =
+        |c: Option<ratatui::style::Color>| matches!(c, None | Some(ratatui::style::Color::Reset));
+    if !(plain(normal.fg) && plain(normal.bg) && normal.add_modifier.is_empty()) {
+        f.render_widget(Block::new().style(normal), area);
+    }
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         draw_too_small(f, area, &cx, state);
         return;
@@ -84,10 +90,17 @@ fn draw_tabs(f: &mut Frame, area: Rect, cx: &DrawCx, state: &State) {
     }
     let help = format!(" {} Справка ", cx.key(Action::Help));
     let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-    let pad = (area.width as usize).saturating_sub(used + help.chars().count());
-    spans.push(Span::raw(" ".repeat(pad)));
-    spans.push(Span::styled(help, cx.style(Role::Dim)));
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    f.render_widget(Line::from(spans), area);
+    // Right-aligned on its own, only where it does not cover a tab.
+    let help_w = help.chars().count() as u16;
+    if used as u16 + help_w <= area.width {
+        let rect = Rect {
+            x: area.right() - help_w,
+            width: help_w,
+            ..area
+        };
+        f.render_widget(Span::styled(help, cx.style(Role::Dim)), rect);
+    }
 }
 
 fn draw_notices(f: &mut Frame, area: Rect, cx: &DrawCx, state: &State) {

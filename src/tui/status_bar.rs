@@ -6,7 +6,6 @@ use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::app::days_left;
 use super::panes::DrawCx;
@@ -159,12 +158,15 @@ pub fn draw(f: &mut Frame, area: Rect, cx: &DrawCx) {
         }
         spans.push(Span::styled(s.text.clone(), cx.style(s.role)));
     }
-    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-    let pad = width.saturating_sub(used + clock.chars().count() + 1);
-    spans.push(Span::raw(" ".repeat(pad)));
-    spans.push(Span::styled(clock, cx.style(Role::Accent)));
-    f.render_widget(
-        Paragraph::new(Line::from(spans)).style(cx.style(Role::Normal)),
-        area,
-    );
+    f.render_widget(Line::from(spans).style(cx.style(Role::Normal)), area);
+    // The clock sits at the right edge; the segments were fitted to leave it room.
+    let clock_w = clock.chars().count() as u16 + 1;
+    if clock_w <= area.width {
+        let rect = Rect {
+            x: area.right() - clock_w,
+            width: clock_w,
+            ..area
+        };
+        f.render_widget(Span::styled(clock, cx.style(Role::Accent)), rect);
+    }
 }
