@@ -421,3 +421,15 @@ fn data_changed_reloads_counters_and_the_visible_list() {
     );
     assert_eq!(state.doc_counts.map(|c| c.under_review), Some(3));
 }
+
+#[test]
+fn help_scrolls_on_a_small_screen() {
+    let top = screen("F3 F1", (80, 24));
+    assert!(
+        top.contains("Списки") && !top.contains("Свернуть в оболочку"),
+        "{top}"
+    );
+    let bottom = screen("F3 F1 PageDown PageDown", (80, 24));
+    assert!(bottom.contains("Свернуть в оболочку"), "{bottom}");
+    assert!(bottom.contains("В окнах и диалогах"), "{bottom}");
+}
