@@ -66,6 +66,10 @@ pub enum Command {
     /// Проверить или показать конфигурацию / check or show the configuration
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Рабочее место: касса против настроенного УТМ / the application against the configured UTM
+    Run(crate::tui::TuiArgs),
+    /// Демо: программа против встроенного симулятора УТМ с примерами / the application against the built-in UTM simulator
+    Demo(crate::launch::DemoArgs),
     /// Разобрать документы ЕГАИС и показать их содержимое / parse EGAIS documents and summarise them
     Inspect(crate::egais::inspect::InspectArgs),
     /// Симулятор УТМ для демо, обучения и тестов / the UTM simulator for the demo, training and tests
@@ -187,6 +191,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let Cli { global, command } = cli;
     match command {
         Command::Config(cmd) => config_command(cmd, &global),
+        Command::Run(args) => crate::launch::run(&args, &global),
+        Command::Demo(args) => crate::launch::demo(&args, &global),
         Command::Inspect(args) => exit_with(crate::egais::inspect::run(&args)?),
         Command::UtmSim(args) => {
             let _startup = Startup::init(&global)?;

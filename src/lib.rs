@@ -9,6 +9,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod egais;
+pub mod launch;
 pub mod logging;
 pub mod panic_hook;
 pub mod scanner;
