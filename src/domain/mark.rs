@@ -12,7 +12,9 @@ pub const GS: char = '\u{1d}';
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodeKind {
     /// The old 68-character EGAIS stamp; it carries the product's AlcCode.
-    StampPdf417 { alc_code: String },
+    StampPdf417 {
+        alc_code: String,
+    },
     /// The 150-character EGAIS stamp (ФСМ/АМ since 2018); the product is resolved via
     /// the invoice or a ReplyRestBCode, the stamp itself does not name it.
     StampDataMatrix,
@@ -20,7 +22,9 @@ pub enum CodeKind {
     Ean8,
     /// A Честный знак marking code (GS1 DataMatrix): AI 01 GTIN, AI 21 serial, then
     /// GS-separated tails such as 91/92/93.
-    HonestSign { gtin: String },
+    HonestSign {
+        gtin: String,
+    },
     Unknown,
 }
 
@@ -317,7 +321,10 @@ mod tests {
             classify("0104600439931256215ZIJDsU\u{1d}77EE06"),
             CodeKind::Unknown
         );
-        assert_eq!(classify("0104600439931256215ZIJDsU\u{1d}"), CodeKind::Unknown);
+        assert_eq!(
+            classify("0104600439931256215ZIJDsU\u{1d}"),
+            CodeKind::Unknown
+        );
     }
 
     fn gs1_append_check(body: &str) -> String {

@@ -150,7 +150,7 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<u64, StoreError> {
-        self.read(|tx| read_schema_version(tx))
+        self.read(read_schema_version)
     }
 
     fn migrate(&self) -> Result<(), StoreError> {
