@@ -6,7 +6,9 @@
 //! Values are decoded through [`decode`], which turns a damaged record into an error, never
 //! a panic.
 
+pub mod archive;
 mod lock;
+pub mod outbox;
 
 use std::path::{Path, PathBuf};
 
@@ -204,6 +206,8 @@ pub mod migrations {
 
 fn create_all_tables(tx: &WriteTransaction) -> Result<(), StoreError> {
     tx.open_table(META)?;
+    outbox::create_tables(tx)?;
+    archive::create_tables(tx)?;
     Ok(())
 }
 
