@@ -54,9 +54,19 @@ pub struct ActPosition {
     pub marks: Vec<String>,
 }
 
+/// Who the act is: its `Identity` (also the outbox id, so tickets find it), its number and
+/// date as the shop numbers its acts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActMeta {
+    pub identity: String,
+    pub number: String,
+    pub date: Date,
+}
+
 /// Everything a WayBillAct_v4 says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActContent {
+    pub identity: String,
     pub kind: ActKind,
     pub act_number: String,
     pub act_date: Date,
@@ -189,8 +199,7 @@ impl Invoice {
     pub fn prepare_act(
         &self,
         decision: Decision,
-        act_number: &str,
-        act_date: Date,
+        meta: &ActMeta,
     ) -> Result<ActContent, AcceptanceError> {
         let action = match &decision {
             Decision::AcceptAll => "принять накладную",
@@ -218,9 +227,10 @@ impl Invoice {
             }
         };
         Ok(ActContent {
+            identity: meta.identity.clone(),
             kind,
-            act_number: act_number.to_string(),
-            act_date,
+            act_number: meta.number.clone(),
+            act_date: meta.date,
             wb_reg_id,
             note,
             positions,
@@ -760,8 +770,16 @@ mod tests {
         date(2026, 11, 26)
     }
 
+    fn meta(n: &str) -> ActMeta {
+        ActMeta {
+            identity: format!("act-{n}"),
+            number: n.into(),
+            date: today(),
+        }
+    }
+
     fn send(inv: &mut Invoice, decision: Decision) -> ActContent {
-        let act = inv.prepare_act(decision, "1", today()).unwrap();
+        let act = inv.prepare_act(decision, &meta("1")).unwrap();
         inv.record_sent(act.clone(), ts(10)).unwrap();
         act
     }
@@ -809,7 +827,7 @@ mod tests {
         let wb = waybill(vec![position(0, 2, false)]);
         let inv = Invoice::from_waybill(wb, today(), ts(0));
         let err = inv
-            .prepare_act(Decision::AcceptAll, "1", today())
+            .prepare_act(Decision::AcceptAll, &meta("1"))
             .unwrap_err();
         assert!(matches!(err, AcceptanceError::NotReady(_)));
         assert!(err.message_ru().contains("справку Б"));
@@ -823,8 +841,7 @@ mod tests {
                 Decision::Reject {
                     reason: "  ".into()
                 },
-                "1",
-                today()
+                &meta("1")
             ),
             Err(AcceptanceError::ReasonRequired)
         );
@@ -847,8 +864,7 @@ mod tests {
                 Decision::Reject {
                     reason: "ещё раз".into(),
                 },
-                "2",
-                today(),
+                &meta("2"),
             )
             .unwrap_err();
         assert_eq!(
@@ -937,7 +953,7 @@ mod tests {
         );
         assert!(inv.state.is_rejected());
         // The cashier may now accept in full.
-        let act = inv.prepare_act(Decision::AcceptAll, "2", today()).unwrap();
+        let act = inv.prepare_act(Decision::AcceptAll, &meta("2")).unwrap();
         inv.record_sent(act, ts(40)).unwrap();
         assert_eq!(inv.acts.len(), 2);
         assert_eq!(
@@ -1003,7 +1019,7 @@ mod tests {
             marks: vec![mark(9, 9)],
         }];
         assert!(matches!(
-            inv.prepare_act(Decision::Differences(bad), "1", today()),
+            inv.prepare_act(Decision::Differences(bad), &meta("1")),
             Err(AcceptanceError::StampNotInInvoice(_))
         ));
     }
@@ -1040,7 +1056,7 @@ mod tests {
                 let real = real % (q + 1);
                 draft.set_quantity(i, &real.to_string()).unwrap();
             }
-            let act = inv.prepare_act(draft.decision(), "1", today()).unwrap();
+            let act = inv.prepare_act(draft.decision(), &meta("1")).unwrap();
             let differing = spec.iter().filter(|(q, r)| r % (q + 1) != *q).count();
             prop_assert_eq!(act.positions.len(), differing);
             prop_assert_eq!(act.kind == ActKind::Accepted, differing == 0);
@@ -1087,7 +1103,7 @@ mod tests {
                     prop_assert!(refused);
                 }
             }
-            let act = inv.prepare_act(draft.decision(), "1", today()).unwrap();
+            let act = inv.prepare_act(draft.decision(), &meta("1")).unwrap();
             for p in &act.positions {
                 let line = inv.positions().iter().find(|x| x.identity == p.identity).unwrap();
                 prop_assert_eq!(p.real_quantity, Decimal::from(p.marks.len()));

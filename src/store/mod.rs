@@ -7,7 +7,9 @@
 //! a panic.
 
 pub mod archive;
+pub mod invoices;
 mod lock;
+pub mod marks;
 pub mod outbox;
 
 use std::path::{Path, PathBuf};
@@ -208,6 +210,8 @@ fn create_all_tables(tx: &WriteTransaction) -> Result<(), StoreError> {
     tx.open_table(META)?;
     outbox::create_tables(tx)?;
     archive::create_tables(tx)?;
+    invoices::create_tables(tx)?;
+    marks::create_tables(tx)?;
     Ok(())
 }
 

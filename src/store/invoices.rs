@@ -1,0 +1,546 @@
+//! Supplier invoices (ТТН) with both their parts, the acts sent for them and their states.
+//!
+//! Every change that sends an act writes the invoice, the act and the outbox entry in ONE
+//! write transaction ([`send_act`]), so an act is queued if and only if the invoice says it
+//! was sent. A confirmation puts the accepted stamps into the stamp register in the same
+//! transaction as the state change ([`apply_answer`]).
+//!
+//! Lists are drawn from a small summary table so that an invoice with 10,000 stamps does
+//! not have to be decoded to show one line of it.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use redb::{ReadTransaction, ReadableTable, TableDefinition, TableHandle, WriteTransaction};
+use serde::{Deserialize, Serialize};
+
+use super::outbox::{self, OutgoingDoc};
+use super::{StoreError, decode, encode, marks};
+use crate::domain::acceptance::{
+    AcceptanceError, ActContent, ActKind, ActMeta, AnswerEffect, Decision, Verdict,
+};
+use crate::domain::document::{DocList, DocState};
+use crate::domain::invoice::{Form2Reg, Invoice, InvoiceKey, MergeOutcome, WayBill};
+use crate::domain::money::Money;
+
+/// Invoice storage key → [`Invoice`].
+pub const INVOICES: TableDefinition<&str, &[u8]> = TableDefinition::new("invoices_v1");
+/// Invoice storage key → [`InvoiceSummary`].
+pub const INVOICE_SUMMARIES: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("invoice_summaries_v1");
+/// WBRegId (TTN-…) → invoice storage key.
+pub const INVOICE_BY_WBREGID: TableDefinition<&str, &str> =
+    TableDefinition::new("invoice_by_wbregid_v1");
+/// Act identity (= outbox id) → invoice storage key.
+pub const INVOICE_ACTS: TableDefinition<&str, &str> = TableDefinition::new("invoice_acts_v1");
+/// Counters (act numbers).
+pub const ACCEPTANCE_COUNTERS: TableDefinition<&str, u64> =
+    TableDefinition::new("acceptance_counters_v1");
+
+/// The outbox document type of an act.
+pub const ACT_DOC_TYPE: &str = "WayBillAct_v4";
+
+/// One line of the invoice lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvoiceSummary {
+    pub key: InvoiceKey,
+    pub wb_reg_id: Option<String>,
+    pub shipper: String,
+    pub positions: usize,
+    pub total: Money,
+    pub marks: usize,
+    pub received_on: Date,
+    pub state: DocState,
+    pub ready: bool,
+    /// Kind of the current act, if one was sent.
+    pub act: Option<ActKind>,
+    pub awaiting_supplier: bool,
+    pub last_change: Option<Timestamp>,
+}
+
+impl InvoiceSummary {
+    pub fn of(inv: &Invoice) -> InvoiceSummary {
+        InvoiceSummary {
+            key: inv.key.clone(),
+            wb_reg_id: inv.wb_reg_id().map(str::to_string),
+            shipper: inv.shipper_name().to_string(),
+            positions: inv.positions().len(),
+            total: inv.total_amount(),
+            marks: inv.mark_count(),
+            received_on: inv.received_on,
+            state: inv.state.clone(),
+            ready: inv.readiness().is_ready(),
+            act: inv.current_act().map(|a| a.content.kind),
+            awaiting_supplier: inv.current_act().is_some_and(|a| a.awaiting_supplier),
+            last_change: inv.history.last().map(|h| h.at),
+        }
+    }
+
+    pub fn list(&self) -> DocList {
+        self.state.list()
+    }
+}
+
+/// A refused acceptance action or a storage failure.
+#[derive(Debug, thiserror::Error)]
+pub enum InvoiceStoreError {
+    #[error(transparent)]
+    Rule(#[from] AcceptanceError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("Накладная {0} не найдена")]
+    NotFound(String),
+}
+
+impl InvoiceStoreError {
+    pub fn message_ru(&self) -> String {
+        match self {
+            InvoiceStoreError::Rule(e) => e.message_ru(),
+            InvoiceStoreError::Store(e) => e.message_ru(),
+            InvoiceStoreError::NotFound(_) => self.to_string(),
+        }
+    }
+}
+
+/// What the arrival of one part of an invoice did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Received {
+    pub key: InvoiceKey,
+    /// `None` when this part created the invoice.
+    pub merge: Option<MergeOutcome>,
+    pub ready: bool,
+}
+
+fn read_invoice(
+    table: &impl ReadableTable<&'static str, &'static [u8]>,
+    key: &str,
+) -> Result<Option<Invoice>, StoreError> {
+    let row = table.get(key)?;
+    row.map(|v| decode(INVOICES.name(), v.value())).transpose()
+}
+
+/// Reads an invoice inside a write transaction.
+pub fn get_tx(tx: &WriteTransaction, key: &str) -> Result<Option<Invoice>, StoreError> {
+    read_invoice(&tx.open_table(INVOICES)?, key)
+}
+
+pub fn get(tx: &ReadTransaction, key: &str) -> Result<Option<Invoice>, StoreError> {
+    match tx.open_table(INVOICES) {
+        Ok(t) => read_invoice(&t, key),
+        Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Writes an invoice with its summary and indexes.
+pub fn put(tx: &WriteTransaction, inv: &Invoice) -> Result<(), StoreError> {
+    let key = inv.key.storage_key();
+    tx.open_table(INVOICES)?
+        .insert(key.as_str(), encode(inv)?.as_slice())?;
+    tx.open_table(INVOICE_SUMMARIES)?
+        .insert(key.as_str(), encode(&InvoiceSummary::of(inv))?.as_slice())?;
+    if let Some(reg) = inv.wb_reg_id() {
+        tx.open_table(INVOICE_BY_WBREGID)?
+            .insert(reg, key.as_str())?;
+    }
+    let mut acts = tx.open_table(INVOICE_ACTS)?;
+    for act in &inv.acts {
+        acts.insert(act.content.identity.as_str(), key.as_str())?;
+    }
+    Ok(())
+}
+
+/// Every invoice's summary, in key order.
+pub fn summaries(tx: &ReadTransaction) -> Result<Vec<InvoiceSummary>, StoreError> {
+    Ok(super::read_all(tx, INVOICE_SUMMARIES)?
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect())
+}
+
+/// Every invoice in full (tests, reports).
+pub fn all(tx: &ReadTransaction) -> Result<Vec<Invoice>, StoreError> {
+    Ok(super::read_all(tx, INVOICES)?
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect())
+}
+
+pub fn key_by_wb_reg_id_tx(
+    tx: &WriteTransaction,
+    wb_reg_id: &str,
+) -> Result<Option<String>, StoreError> {
+    let t = tx.open_table(INVOICE_BY_WBREGID)?;
+    let v = t.get(wb_reg_id.trim())?;
+    Ok(v.map(|v| v.value().to_string()))
+}
+
+pub fn key_by_wb_reg_id(
+    tx: &ReadTransaction,
+    wb_reg_id: &str,
+) -> Result<Option<String>, StoreError> {
+    match tx.open_table(INVOICE_BY_WBREGID) {
+        Ok(t) => Ok(t.get(wb_reg_id.trim())?.map(|v| v.value().to_string())),
+        Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn key_by_act_tx(
+    tx: &WriteTransaction,
+    act_identity: &str,
+) -> Result<Option<String>, StoreError> {
+    let t = tx.open_table(INVOICE_ACTS)?;
+    let v = t.get(act_identity)?;
+    Ok(v.map(|v| v.value().to_string()))
+}
+
+/// A WayBill_v4 arrived: creates the invoice or completes it. A repeated delivery of the
+/// same document changes nothing.
+pub fn receive_waybill(
+    tx: &WriteTransaction,
+    wb: WayBill,
+    received_on: Date,
+    at: Timestamp,
+) -> Result<Received, StoreError> {
+    let key = wb.key();
+    let (inv, merge) = match get_tx(tx, &key.storage_key())? {
+        Some(mut inv) => {
+            let outcome = inv.attach_waybill(wb);
+            if outcome != MergeOutcome::Duplicate {
+                inv.record(at, "получена накладная");
+            }
+            (inv, Some(outcome))
+        }
+        None => (Invoice::from_waybill(wb, received_on, at), None),
+    };
+    if merge != Some(MergeOutcome::Duplicate) {
+        put(tx, &inv)?;
+    }
+    Ok(Received {
+        key,
+        merge,
+        ready: inv.readiness().is_ready(),
+    })
+}
+
+/// A FORM2REGINFO arrived: creates the invoice or completes it.
+pub fn receive_registration(
+    tx: &WriteTransaction,
+    reg: Form2Reg,
+    received_on: Date,
+    at: Timestamp,
+) -> Result<Received, StoreError> {
+    let key = reg.key();
+    let (inv, merge) = match get_tx(tx, &key.storage_key())? {
+        Some(mut inv) => {
+            let outcome = inv.attach_registration(reg);
+            if outcome != MergeOutcome::Duplicate {
+                inv.record(at, "получена справка Б");
+            }
+            (inv, Some(outcome))
+        }
+        None => (Invoice::from_registration(reg, received_on, at), None),
+    };
+    if merge != Some(MergeOutcome::Duplicate) {
+        put(tx, &inv)?;
+    }
+    Ok(Received {
+        key,
+        merge,
+        ready: inv.readiness().is_ready(),
+    })
+}
+
+/// The next act number, counted per shop.
+pub fn next_act_number(tx: &WriteTransaction) -> Result<u64, StoreError> {
+    let mut t = tx.open_table(ACCEPTANCE_COUNTERS)?;
+    let n = t.get("act_number")?.map(|v| v.value()).unwrap_or(0) + 1;
+    t.insert("act_number", n)?;
+    Ok(n)
+}
+
+/// Sends the shop's answer: validates the decision against the invoice, records the act
+/// and queues its XML in the same transaction. `build_xml` turns the act into the
+/// document to send; nothing is written if the decision is refused.
+pub fn send_act(
+    tx: &WriteTransaction,
+    key: &str,
+    decision: Decision,
+    act_date: Date,
+    at: Timestamp,
+    build_xml: impl FnOnce(&ActContent) -> Vec<u8>,
+) -> Result<ActContent, InvoiceStoreError> {
+    let mut inv = get_tx(tx, key)?.ok_or_else(|| InvoiceStoreError::NotFound(key.to_string()))?;
+    // A refused decision returns early; dropping the transaction also drops the number.
+    let meta = ActMeta {
+        identity: uuid::Uuid::new_v4().to_string(),
+        number: next_act_number(tx)?.to_string(),
+        date: act_date,
+    };
+    let act = inv.prepare_act(decision, &meta)?;
+    let xml = build_xml(&act);
+    outbox::enqueue(
+        tx,
+        OutgoingDoc {
+            id: act.identity.clone(),
+            doc_type: ACT_DOC_TYPE.into(),
+            xml,
+            doc_ref: Some(key.to_string()),
+            created_at: at,
+        },
+    )?;
+    inv.record_sent(act.clone(), at)?;
+    put(tx, &inv)?;
+    Ok(act)
+}
+
+/// Which answer arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerKind {
+    /// The EGAIS Ticket for the act.
+    ActTicket,
+    /// The supplier's ConfirmTicket (answer to a Differences act).
+    ConfirmTicket,
+}
+
+/// Applies an answer; on confirmation the accepted stamps enter the stamp register in the
+/// same transaction.
+pub fn apply_answer(
+    tx: &WriteTransaction,
+    key: &str,
+    kind: AnswerKind,
+    verdict: &Verdict,
+    at: Timestamp,
+) -> Result<AnswerEffect, InvoiceStoreError> {
+    let mut inv = get_tx(tx, key)?.ok_or_else(|| InvoiceStoreError::NotFound(key.to_string()))?;
+    let effect = match kind {
+        AnswerKind::ActTicket => inv.apply_act_ticket(verdict, at),
+        AnswerKind::ConfirmTicket => inv.apply_confirm_ticket(verdict, at),
+    };
+    if effect == AnswerEffect::Ignored {
+        return Ok(effect);
+    }
+    if effect == AnswerEffect::Archived {
+        marks::register_accepted(tx, &inv, at)?;
+    }
+    put(tx, &inv)?;
+    Ok(effect)
+}
+
+/// Closes a rejected invoice without sending anything.
+pub fn close_rejected(
+    tx: &WriteTransaction,
+    key: &str,
+    at: Timestamp,
+) -> Result<(), InvoiceStoreError> {
+    let mut inv = get_tx(tx, key)?.ok_or_else(|| InvoiceStoreError::NotFound(key.to_string()))?;
+    inv.close_rejected(at)?;
+    put(tx, &inv)?;
+    Ok(())
+}
+
+/// Deletes an invoice and its acts; only from the archive. The raw documents stay in the
+/// archive table and the stamps stay in the stamp register.
+pub fn delete(tx: &WriteTransaction, key: &str) -> Result<(), InvoiceStoreError> {
+    let inv = get_tx(tx, key)?.ok_or_else(|| InvoiceStoreError::NotFound(key.to_string()))?;
+    inv.ensure_deletable()?;
+    remove(tx, key, &inv)?;
+    Ok(())
+}
+
+fn remove(tx: &WriteTransaction, key: &str, inv: &Invoice) -> Result<(), StoreError> {
+    tx.open_table(INVOICES)?.remove(key)?;
+    tx.open_table(INVOICE_SUMMARIES)?.remove(key)?;
+    if let Some(reg) = inv.wb_reg_id() {
+        tx.open_table(INVOICE_BY_WBREGID)?.remove(reg)?;
+    }
+    let mut acts = tx.open_table(INVOICE_ACTS)?;
+    for act in &inv.acts {
+        acts.remove(act.content.identity.as_str())?;
+    }
+    Ok(())
+}
+
+/// Creates the tables (called from `create_all_tables`).
+pub fn create_tables(tx: &WriteTransaction) -> Result<(), StoreError> {
+    tx.open_table(INVOICES)?;
+    tx.open_table(INVOICE_SUMMARIES)?;
+    tx.open_table(INVOICE_BY_WBREGID)?;
+    tx.open_table(INVOICE_ACTS)?;
+    tx.open_table(ACCEPTANCE_COUNTERS)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::acceptance::DiscrepancyDraft;
+    use crate::domain::invoice::fixtures::*;
+    use crate::store::Store;
+    use jiff::civil::date;
+
+    fn open() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        (dir, store)
+    }
+
+    fn day() -> Date {
+        date(2026, 11, 26)
+    }
+
+    fn receive_both(store: &Store) -> String {
+        let inv = ready_invoice();
+        let wb = inv.waybill.clone().unwrap();
+        let reg = inv.registration.clone().unwrap();
+        // Registration first, then the invoice: either order works.
+        let r1 = store
+            .write(|tx| receive_registration(tx, reg.clone(), day(), ts(0)))
+            .unwrap();
+        assert!(!r1.ready);
+        let r2 = store
+            .write(|tx| receive_waybill(tx, wb.clone(), day(), ts(1)))
+            .unwrap();
+        assert!(r2.ready);
+        assert_eq!(r2.merge, Some(MergeOutcome::Attached));
+        let dup = store
+            .write(|tx| receive_waybill(tx, wb, day(), ts(2)))
+            .unwrap();
+        assert_eq!(dup.merge, Some(MergeOutcome::Duplicate));
+        r2.key.storage_key()
+    }
+
+    fn xml(act: &ActContent) -> Vec<u8> {
+        format!("<act kind='{}'/>", act.kind.xml()).into_bytes()
+    }
+
+    #[test]
+    fn parts_in_either_order_make_one_invoice() {
+        let (_d, store) = open();
+        let key = receive_both(&store);
+        let list = store.read(|tx| summaries(tx)).unwrap();
+        assert_eq!(list.len(), 1);
+        assert!(list[0].ready);
+        assert_eq!(list[0].positions, 3);
+        assert_eq!(list[0].marks, 17);
+        assert_eq!(
+            store
+                .read(|tx| key_by_wb_reg_id(tx, "TTN-0557370828"))
+                .unwrap()
+                .as_deref(),
+            Some(key.as_str())
+        );
+    }
+
+    #[test]
+    fn accepting_queues_the_act_in_the_same_transaction() {
+        let (_d, store) = open();
+        let key = receive_both(&store);
+        let act = store
+            .write(|tx| send_act(tx, &key, Decision::AcceptAll, day(), ts(5), xml))
+            .unwrap();
+        assert_eq!(act.act_number, "1");
+        let queued = store.read(|tx| outbox::all(tx)).unwrap();
+        assert_eq!(queued.len(), 1);
+        assert_eq!(queued[0].doc.id, act.identity);
+        assert_eq!(queued[0].doc.doc_type, "WayBillAct_v4");
+        assert_eq!(queued[0].doc.doc_ref.as_deref(), Some(key.as_str()));
+        let inv = store.read(|tx| get(tx, &key)).unwrap().unwrap();
+        assert_eq!(inv.state, DocState::UnderReview);
+
+        // Pressing accept again is refused and queues nothing.
+        let err = store
+            .write(|tx| send_act(tx, &key, Decision::AcceptAll, day(), ts(6), xml))
+            .unwrap_err();
+        assert!(
+            err.message_ru().contains("ждёт ответа"),
+            "{}",
+            err.message_ru()
+        );
+        assert_eq!(store.read(|tx| outbox::all(tx)).unwrap().len(), 1);
+
+        let effect = store
+            .write(|tx| {
+                apply_answer(
+                    tx,
+                    &key,
+                    AnswerKind::ActTicket,
+                    &Verdict {
+                        accepted: true,
+                        comment: "подтверждена".into(),
+                    },
+                    ts(7),
+                )
+            })
+            .unwrap();
+        assert_eq!(effect, AnswerEffect::Archived);
+        let stamp = store
+            .read(|tx| marks::lookup(tx, &mark(0, 3)))
+            .unwrap()
+            .unwrap();
+        assert_eq!(stamp.f2_reg_id, "FB-000004917646122");
+        assert_eq!(stamp.invoice, key);
+        assert_eq!(store.read(|tx| marks::count(tx)).unwrap(), 17);
+    }
+
+    #[test]
+    fn a_refused_action_changes_nothing() {
+        let (_d, store) = open();
+        let key = receive_both(&store);
+        let before = store.read(|tx| get(tx, &key)).unwrap();
+        let err = store
+            .write(|tx| {
+                send_act(
+                    tx,
+                    &key,
+                    Decision::Reject { reason: " ".into() },
+                    day(),
+                    ts(5),
+                    xml,
+                )
+            })
+            .unwrap_err();
+        assert_eq!(err.message_ru(), "Укажите причину отказа");
+        assert_eq!(store.read(|tx| get(tx, &key)).unwrap(), before);
+        assert!(store.read(|tx| outbox::all(tx)).unwrap().is_empty());
+        let err = store.write(|tx| delete(tx, &key)).unwrap_err();
+        assert_eq!(err.message_ru(), "Удалить можно только документ из архива");
+    }
+
+    #[test]
+    fn differences_wait_for_the_supplier_and_register_only_received_stamps() {
+        let (_d, store) = open();
+        let key = receive_both(&store);
+        let inv = store.read(|tx| get(tx, &key)).unwrap().unwrap();
+        let mut draft = DiscrepancyDraft::new(&inv).unwrap();
+        draft.toggle_mark(1, 0, 2).unwrap();
+        draft.set_quantity(2, "19").unwrap();
+        store
+            .write(|tx| send_act(tx, &key, draft.decision(), day(), ts(5), xml))
+            .unwrap();
+        let ok = Verdict {
+            accepted: true,
+            comment: String::new(),
+        };
+        let e1 = store
+            .write(|tx| apply_answer(tx, &key, AnswerKind::ActTicket, &ok, ts(6)))
+            .unwrap();
+        assert_eq!(e1, AnswerEffect::AwaitingSupplier);
+        assert_eq!(store.read(|tx| marks::count(tx)).unwrap(), 0);
+        let e2 = store
+            .write(|tx| apply_answer(tx, &key, AnswerKind::ConfirmTicket, &ok, ts(7)))
+            .unwrap();
+        assert_eq!(e2, AnswerEffect::Archived);
+        assert_eq!(store.read(|tx| marks::count(tx)).unwrap(), 16);
+        assert!(
+            store
+                .read(|tx| marks::lookup(tx, &mark(1, 2)))
+                .unwrap()
+                .is_none()
+        );
+        // Archived: now it may be deleted; the stamps stay.
+        store.write(|tx| delete(tx, &key)).unwrap();
+        assert!(store.read(|tx| summaries(tx)).unwrap().is_empty());
+        assert_eq!(store.read(|tx| marks::count(tx)).unwrap(), 16);
+    }
+}
