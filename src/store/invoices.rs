@@ -418,7 +418,7 @@ mod tests {
     fn parts_in_either_order_make_one_invoice() {
         let (_d, store) = open();
         let key = receive_both(&store);
-        let list = store.read(|tx| summaries(tx)).unwrap();
+        let list = store.read(summaries).unwrap();
         assert_eq!(list.len(), 1);
         assert!(list[0].ready);
         assert_eq!(list[0].positions, 3);
@@ -440,7 +440,7 @@ mod tests {
             .write(|tx| send_act(tx, &key, Decision::AcceptAll, day(), ts(5), xml))
             .unwrap();
         assert_eq!(act.act_number, "1");
-        let queued = store.read(|tx| outbox::all(tx)).unwrap();
+        let queued = store.read(outbox::all).unwrap();
         assert_eq!(queued.len(), 1);
         assert_eq!(queued[0].doc.id, act.identity);
         assert_eq!(queued[0].doc.doc_type, "WayBillAct_v4");
@@ -457,7 +457,7 @@ mod tests {
             "{}",
             err.message_ru()
         );
-        assert_eq!(store.read(|tx| outbox::all(tx)).unwrap().len(), 1);
+        assert_eq!(store.read(outbox::all).unwrap().len(), 1);
 
         let effect = store
             .write(|tx| {
@@ -480,7 +480,7 @@ mod tests {
             .unwrap();
         assert_eq!(stamp.f2_reg_id, "FB-000004917646122");
         assert_eq!(stamp.invoice, key);
-        assert_eq!(store.read(|tx| marks::count(tx)).unwrap(), 17);
+        assert_eq!(store.read(marks::count).unwrap(), 17);
     }
 
     #[test]
@@ -502,7 +502,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.message_ru(), "Укажите причину отказа");
         assert_eq!(store.read(|tx| get(tx, &key)).unwrap(), before);
-        assert!(store.read(|tx| outbox::all(tx)).unwrap().is_empty());
+        assert!(store.read(outbox::all).unwrap().is_empty());
         let err = store.write(|tx| delete(tx, &key)).unwrap_err();
         assert_eq!(err.message_ru(), "Удалить можно только документ из архива");
     }
@@ -526,12 +526,12 @@ mod tests {
             .write(|tx| apply_answer(tx, &key, AnswerKind::ActTicket, &ok, ts(6)))
             .unwrap();
         assert_eq!(e1, AnswerEffect::AwaitingSupplier);
-        assert_eq!(store.read(|tx| marks::count(tx)).unwrap(), 0);
+        assert_eq!(store.read(marks::count).unwrap(), 0);
         let e2 = store
             .write(|tx| apply_answer(tx, &key, AnswerKind::ConfirmTicket, &ok, ts(7)))
             .unwrap();
         assert_eq!(e2, AnswerEffect::Archived);
-        assert_eq!(store.read(|tx| marks::count(tx)).unwrap(), 16);
+        assert_eq!(store.read(marks::count).unwrap(), 16);
         assert!(
             store
                 .read(|tx| marks::lookup(tx, &mark(1, 2)))
@@ -540,7 +540,7 @@ mod tests {
         );
         // Archived: now it may be deleted; the stamps stay.
         store.write(|tx| delete(tx, &key)).unwrap();
-        assert!(store.read(|tx| summaries(tx)).unwrap().is_empty());
-        assert_eq!(store.read(|tx| marks::count(tx)).unwrap(), 16);
+        assert!(store.read(summaries).unwrap().is_empty());
+        assert_eq!(store.read(marks::count).unwrap(), 16);
     }
 }
