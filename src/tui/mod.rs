@@ -1,1 +1,5 @@
-//! Module skeleton: filled in by the owning work stream.
+//! The full-screen terminal UI: one message loop (see DESIGN.md "The one loop").
+
+pub mod file_error;
+pub mod keymap;
+pub mod theme;
