@@ -539,38 +539,88 @@ fn card_from_position(existing: Option<ProductCard>, p: &WayBillPosition) -> Pro
     card
 }
 
-/// Orders invoices of one list by what needs the shop's action first.
-///
-/// * New: the earliest deadline first (overdue on top), then invoices still missing a
-///   part, then by number.
-/// * Under review: rejected ones first (they wait for the cashier), then the oldest act.
-/// * Archive: the most recent first.
-pub fn sort_for_action(invoices: &mut [&Invoice], list: DocList, calendar: &WorkCalendar) {
-    match list {
-        DocList::New => invoices.sort_by(|a, b| {
-            let da = calendar.next_working_day(a.received_on);
-            let db = calendar.next_working_day(b.received_on);
-            da.cmp(&db)
-                .then_with(|| b.readiness().is_ready().cmp(&a.readiness().is_ready()))
-                .then_with(|| a.key.cmp(&b.key))
-        }),
-        DocList::UnderReview => invoices.sort_by(|a, b| {
-            b.state
-                .is_rejected()
-                .cmp(&a.state.is_rejected())
-                .then_with(|| last_change(a).cmp(&last_change(b)))
-                .then_with(|| a.key.cmp(&b.key))
-        }),
-        DocList::Archive => invoices.sort_by(|a, b| {
-            last_change(b)
-                .cmp(&last_change(a))
-                .then_with(|| a.key.cmp(&b.key))
-        }),
+/// One line of ReplyNoAnswerTTN: an invoice EGAIS believes the shop has not answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoAnswerEntry {
+    pub wb_reg_id: String,
+    pub number: String,
+    pub date: Option<Date>,
+    pub shipper_id: String,
+}
+
+/// What the "needs action first" order looks at; lists of invoices and of their summaries
+/// are sorted the same way.
+pub trait ActionOrder {
+    fn order_key(&self) -> &InvoiceKey;
+    fn order_received_on(&self) -> Date;
+    fn order_ready(&self) -> bool;
+    fn order_rejected(&self) -> bool;
+    fn order_last_change(&self) -> Option<Timestamp>;
+}
+
+impl ActionOrder for Invoice {
+    fn order_key(&self) -> &InvoiceKey {
+        &self.key
+    }
+    fn order_received_on(&self) -> Date {
+        self.received_on
+    }
+    fn order_ready(&self) -> bool {
+        self.readiness().is_ready()
+    }
+    fn order_rejected(&self) -> bool {
+        self.state.is_rejected()
+    }
+    fn order_last_change(&self) -> Option<Timestamp> {
+        self.history.last().map(|h| h.at)
     }
 }
 
-fn last_change(inv: &Invoice) -> Option<Timestamp> {
-    inv.history.last().map(|h| h.at)
+impl<T: ActionOrder> ActionOrder for &T {
+    fn order_key(&self) -> &InvoiceKey {
+        (*self).order_key()
+    }
+    fn order_received_on(&self) -> Date {
+        (*self).order_received_on()
+    }
+    fn order_ready(&self) -> bool {
+        (*self).order_ready()
+    }
+    fn order_rejected(&self) -> bool {
+        (*self).order_rejected()
+    }
+    fn order_last_change(&self) -> Option<Timestamp> {
+        (*self).order_last_change()
+    }
+}
+
+/// Orders invoices of one list by what needs the shop's action first.
+///
+/// * New: the earliest deadline first (overdue on top), then invoices that can be answered
+///   before those still missing a part, then by key.
+/// * Under review: rejected ones first (they wait for the cashier), then the oldest change.
+/// * Archive: the most recent first.
+pub fn sort_for_action<T: ActionOrder>(items: &mut [T], list: DocList, calendar: &WorkCalendar) {
+    match list {
+        DocList::New => items.sort_by(|a, b| {
+            let da = calendar.next_working_day(a.order_received_on());
+            let db = calendar.next_working_day(b.order_received_on());
+            da.cmp(&db)
+                .then_with(|| b.order_ready().cmp(&a.order_ready()))
+                .then_with(|| a.order_key().cmp(b.order_key()))
+        }),
+        DocList::UnderReview => items.sort_by(|a, b| {
+            b.order_rejected()
+                .cmp(&a.order_rejected())
+                .then_with(|| a.order_last_change().cmp(&b.order_last_change()))
+                .then_with(|| a.order_key().cmp(b.order_key()))
+        }),
+        DocList::Archive => items.sort_by(|a, b| {
+            b.order_last_change()
+                .cmp(&a.order_last_change())
+                .then_with(|| a.order_key().cmp(b.order_key()))
+        }),
+    }
 }
 
 #[cfg(test)]

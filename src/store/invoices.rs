@@ -19,7 +19,7 @@ use crate::domain::acceptance::{
     AcceptanceError, ActContent, ActKind, ActMeta, AnswerEffect, Decision, Verdict,
 };
 use crate::domain::document::{DocList, DocState};
-use crate::domain::invoice::{Form2Reg, Invoice, InvoiceKey, MergeOutcome, WayBill};
+use crate::domain::invoice::{ActionOrder, Form2Reg, Invoice, InvoiceKey, MergeOutcome, WayBill};
 use crate::domain::money::Money;
 
 /// Invoice storage key → [`Invoice`].
@@ -55,6 +55,24 @@ pub struct InvoiceSummary {
     pub act: Option<ActKind>,
     pub awaiting_supplier: bool,
     pub last_change: Option<Timestamp>,
+}
+
+impl ActionOrder for InvoiceSummary {
+    fn order_key(&self) -> &InvoiceKey {
+        &self.key
+    }
+    fn order_received_on(&self) -> Date {
+        self.received_on
+    }
+    fn order_ready(&self) -> bool {
+        self.ready
+    }
+    fn order_rejected(&self) -> bool {
+        self.state.is_rejected()
+    }
+    fn order_last_change(&self) -> Option<Timestamp> {
+        self.last_change
+    }
 }
 
 impl InvoiceSummary {
