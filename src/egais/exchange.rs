@@ -1,1 +1,0 @@
-//! Module skeleton: filled in by the owning work stream.
