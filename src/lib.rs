@@ -6,6 +6,7 @@
 pub mod app_context;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod egais;
 pub mod logging;

@@ -7,30 +7,33 @@
 //! a panic.
 
 pub mod archive;
+pub mod documents;
 pub mod invoices;
 mod lock;
 pub mod marks;
 pub mod outbox;
+pub mod products;
 
 use std::path::{Path, PathBuf};
 
 use redb::{
-    Database, ReadTransaction, ReadableDatabase, ReadableTable, TableDefinition, TableHandle,
-    WriteTransaction,
+    Database, ReadOnlyDatabase, ReadTransaction, ReadableDatabase, ReadableTable, TableDefinition,
+    TableHandle, WriteTransaction,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub use lock::DirLock;
+pub use lock::{DirLock, LOCK_FILE};
 
-/// Schema version written by this binary. Bump it together with a migration in `MIGRATIONS`.
-pub const SCHEMA_VERSION: u64 = 1;
+/// Schema version written by this binary. Bump it together with a step in
+/// [`migrations::STEPS`].
+pub const SCHEMA_VERSION: u64 = 2;
 
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "egais-tui.redb";
 
-pub(crate) const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
-const SCHEMA_KEY: &str = "schema_version";
+pub const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+pub const SCHEMA_KEY: &str = "schema_version";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -110,7 +113,10 @@ impl Store {
     /// Opens (or creates) the database in `data_dir`, taking the directory lock first,
     /// then checking the schema version and running migrations.
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
-        create_private_dir(data_dir)?;
+        create_private_dir(data_dir).map_err(|source| StoreError::DataDir {
+            path: data_dir.to_path_buf(),
+            source,
+        })?;
         let lock = DirLock::acquire(data_dir)?;
         let path = data_dir.join(DB_FILE);
         let db = open_db_file(&path)?;
@@ -166,11 +172,22 @@ impl Store {
                 supported: SCHEMA_VERSION,
             });
         }
-        if found == SCHEMA_VERSION {
-            return Ok(());
+        if found == 0 && !self.is_empty()? {
+            // Tables but no version: some other program's redb file. Leave it alone.
+            return Err(StoreError::Corrupt {
+                path: self.path.clone(),
+                detail: "it has tables but no egais-tui schema version".into(),
+            });
         }
+        // One transaction: a crash mid-migration leaves the old schema and version intact.
         self.write(|tx| {
-            for step in migrations::STEPS.iter().filter(|s| s.from >= found) {
+            if found == 0 {
+                tracing::info!(version = SCHEMA_VERSION, "creating a new database");
+            }
+            for step in migrations::STEPS
+                .iter()
+                .filter(|s| found != 0 && s.from >= found)
+            {
                 tracing::info!(
                     from = step.from,
                     to = step.from + 1,
@@ -178,40 +195,137 @@ impl Store {
                 );
                 (step.run)(tx)?;
             }
+            // Idempotent: also adds tables that a newer build of the same schema introduced.
+            create_all_tables(tx)?;
             let mut meta = tx.open_table(META)?;
             meta.insert(SCHEMA_KEY, SCHEMA_VERSION)?;
             Ok(())
         })
     }
+
+    fn is_empty(&self) -> Result<bool, StoreError> {
+        let tx = self.db.begin_read()?;
+        Ok(tx.list_tables()?.next().is_none() && tx.list_multimap_tables()?.next().is_none())
+    }
 }
 
 pub mod migrations {
-    //! Schema migrations, one step per version. Version 0 is a file with no `meta` table:
-    //! a freshly created database. Each step runs inside the single write transaction that
-    //! also bumps the version, so a crash mid-migration leaves the old schema intact.
+    //! Schema migrations, one step per version. A new file gets the current schema directly
+    //! (`create_all_tables`); an older file runs every step from its version up, inside the
+    //! single write transaction that also bumps the version.
+    //!
+    //! History:
+    //! * 1: `products_v1`: cards keyed by AlcCode with one optional EAN and the price in
+    //!   kopecks ([`v1::ProductV1`]).
+    //! * 2: `products_v2` holds [`crate::domain::ProductCard`] (several EANs, price as
+    //!   Money) and `ean_index_v1` maps each EAN to its AlcCode, which the till needs to turn
+    //!   a scanned barcode into a product without reading every card.
 
-    use redb::WriteTransaction;
+    use redb::{ReadableTable, TableHandle, WriteTransaction};
 
     use super::StoreError;
 
     pub struct Step {
+        /// The version this step upgrades from (to `from + 1`).
         pub from: u64,
         pub run: fn(&WriteTransaction) -> Result<(), StoreError>,
     }
 
-    /// Step 0 → 1 creates every table so that readers never meet a missing table.
     pub static STEPS: &[Step] = &[Step {
-        from: 0,
-        run: super::create_all_tables,
+        from: 1,
+        run: products_v1_to_v2,
     }];
+
+    pub mod v1 {
+        //! The version-1 layout, kept to read old files.
+
+        use redb::TableDefinition;
+        use serde::{Deserialize, Serialize};
+
+        use crate::domain::product::Producer;
+        use crate::domain::volume::{AlcoholPercent, Volume};
+
+        pub const PRODUCTS: TableDefinition<&str, &[u8]> = TableDefinition::new("products_v1");
+
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        pub struct ProductV1 {
+            pub alc_code: String,
+            pub full_name: String,
+            pub short_name: Option<String>,
+            pub ean: Option<String>,
+            pub capacity: Option<Volume>,
+            pub alc_percent: Option<AlcoholPercent>,
+            pub type_code: String,
+            pub producer: Option<Producer>,
+            pub is_alcohol: bool,
+            pub needs_stamp: bool,
+            pub price_kopecks: Option<i64>,
+        }
+    }
+
+    fn products_v1_to_v2(tx: &WriteTransaction) -> Result<(), StoreError> {
+        use crate::domain::{Money, ProductCard};
+        use crate::store::products;
+
+        let old: Vec<v1::ProductV1> = {
+            let table = match tx.open_table(v1::PRODUCTS) {
+                Ok(t) => t,
+                Err(redb::TableError::TableDoesNotExist(_)) => return Ok(()),
+                Err(e) => return Err(e.into()),
+            };
+            let mut rows = Vec::new();
+            for row in table.iter()? {
+                let (_, v) = row?;
+                rows.push(super::decode(v1::PRODUCTS.name(), v.value())?);
+            }
+            rows
+        };
+        for p in old {
+            let card = ProductCard {
+                alc_code: p.alc_code,
+                full_name: p.full_name,
+                short_name: p.short_name,
+                eans: Vec::new(),
+                capacity: p.capacity,
+                alc_percent: p.alc_percent,
+                type_code: p.type_code,
+                producer: p.producer,
+                is_alcohol: p.is_alcohol,
+                needs_stamp: p.needs_stamp,
+                price: p.price_kopecks.map(Money::from_kopecks),
+            };
+            products::put_card(tx, &card)?;
+            if let Some(ean) = p.ean.filter(|e| !e.trim().is_empty()) {
+                // Version 1 did not stop one barcode being typed on two cards. The first
+                // card keeps it; the cashier rebinds the other one when it is scanned.
+                match products::bind_ean(tx, &card.alc_code, ean.trim()) {
+                    Ok(_) => {}
+                    Err(products::ProductError::EanTaken { ean, bound_to, .. }) => {
+                        tracing::warn!(%ean, %bound_to, alc_code = %card.alc_code,
+                            "migration: barcode bound to two products, kept the first");
+                    }
+                    Err(products::ProductError::Store(e)) => return Err(e),
+                    Err(e) => {
+                        tracing::warn!(alc_code = %card.alc_code, "migration: barcode dropped: {e}");
+                    }
+                }
+            }
+        }
+        tx.delete_table(v1::PRODUCTS)?;
+        Ok(())
+    }
 }
 
+/// Creates every table of the current schema, so that readers never meet a missing table.
+/// Each table family registers its tables here.
 fn create_all_tables(tx: &WriteTransaction) -> Result<(), StoreError> {
     tx.open_table(META)?;
     outbox::create_tables(tx)?;
     archive::create_tables(tx)?;
     invoices::create_tables(tx)?;
     marks::create_tables(tx)?;
+    products::create_tables(tx)?;
+    documents::create_tables(tx)?;
     Ok(())
 }
 
@@ -223,50 +337,173 @@ fn read_schema_version(tx: &ReadTransaction) -> Result<u64, StoreError> {
     }
 }
 
-fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
-    let err = |source| StoreError::DataDir {
-        path: dir.to_path_buf(),
-        source,
-    };
-    if !dir.exists() {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            builder.mode(0o700);
-        }
-        builder.create(dir).map_err(err)?;
+/// Creates `dir` (and its parents) readable only by the owner: the database holds the
+/// shop's business data, the state directory its logs.
+pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
     }
-    Ok(())
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
 }
 
-/// redb can panic on damaged pages instead of returning an error, so opening is fenced
-/// with `catch_unwind`. An existing file is opened, never created over.
+/// The copy of the database taken before redb repairs it, so a failed repair can put the
+/// original bytes back.
+pub const PRE_REPAIR_SUFFIX: &str = "pre-repair";
+
+/// Opens the database file without ever damaging what is there.
+///
+/// redb trusts a cleanly closed file and can panic on a damaged one, and opening read-write
+/// writes to the file (and repairs a file that was not closed cleanly). So an existing file
+/// is first probed read-only (which cannot write), under `catch_unwind`:
+/// * the probe succeeds: the file is sound, open it read-write;
+/// * the probe says a repair is needed (the process was killed): copy the file aside,
+///   let redb repair it, and if the repair fails put the original bytes back;
+/// * anything else: [`StoreError::Corrupt`], and the file is untouched.
 fn open_db_file(path: &Path) -> Result<Database, StoreError> {
     let corrupt = |detail: String| StoreError::Corrupt {
         path: path.to_path_buf(),
         detail,
     };
-    let exists = path.exists();
-    let owned = path.to_path_buf();
-    let result = std::panic::catch_unwind(move || {
-        if exists {
-            Database::open(&owned)
-        } else {
-            Database::create(&owned)
-        }
-    });
-    match result {
-        Ok(Ok(db)) => Ok(db),
-        Ok(Err(redb::DatabaseError::Storage(redb::StorageError::Io(e)))) if !exists => {
-            Err(StoreError::DataDir {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => Some(m),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            return Err(StoreError::DataDir {
                 path: path.to_path_buf(),
                 source: e,
+            });
+        }
+    };
+    // A missing or empty file holds nothing to lose (a crash right after creating it).
+    if meta.as_ref().is_none_or(|m| m.len() == 0) {
+        return fenced(|| Database::create(path)).map_err(|e| match e {
+            Fenced::Err(redb::DatabaseError::Storage(redb::StorageError::Io(source))) => {
+                StoreError::DataDir {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            }
+            other => corrupt(other.to_string()),
+        });
+    }
+    match fenced(|| ReadOnlyDatabase::open(path)) {
+        Ok(probe) => {
+            // Refuse what we must refuse while the file is still only open read-only:
+            // a read-write open writes to it even if nothing is committed.
+            check_before_writing(path, &probe)?;
+            drop(probe);
+            fenced(|| Database::open(path)).map_err(|e| corrupt(e.to_string()))
+        }
+        Err(Fenced::Err(redb::DatabaseError::RepairAborted)) => repair(path),
+        Err(Fenced::Err(redb::DatabaseError::DatabaseAlreadyOpen)) => Err(StoreError::Db(
+            "the database file is already open in this process".into(),
+        )),
+        Err(e) => Err(corrupt(e.to_string())),
+    }
+}
+
+/// The schema checks of [`Store::migrate`], done on the read-only probe.
+fn check_before_writing(path: &Path, probe: &ReadOnlyDatabase) -> Result<(), StoreError> {
+    let corrupt = |detail: String| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        detail,
+    };
+    let result = fenced_store(|| {
+        let tx = probe.begin_read()?;
+        let version = read_schema_version(&tx)?;
+        let has_tables =
+            tx.list_tables()?.next().is_some() || tx.list_multimap_tables()?.next().is_some();
+        Ok((version, has_tables))
+    });
+    match result {
+        Ok((found, _)) if found > SCHEMA_VERSION => Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found,
+            supported: SCHEMA_VERSION,
+        }),
+        Ok((0, true)) => Err(corrupt(
+            "it has tables but no egais-tui schema version".into(),
+        )),
+        Ok(_) => Ok(()),
+        Err(e) => Err(corrupt(e)),
+    }
+}
+
+fn fenced_store<T>(f: impl FnOnce() -> Result<T, StoreError>) -> Result<T, String> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(payload) => Err(format!(
+            "the storage engine failed while reading it ({})",
+            panic_text(payload.as_ref())
+        )),
+    }
+}
+
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
+}
+
+/// Repairs a file left by a killed process, keeping the original bytes if the repair fails.
+fn repair(path: &Path) -> Result<Database, StoreError> {
+    let backup = path.with_extension(format!("redb.{PRE_REPAIR_SUFFIX}"));
+    let io = |source| StoreError::DataDir {
+        path: backup.clone(),
+        source,
+    };
+    tracing::warn!(path = %path.display(), "database was not closed cleanly; repairing");
+    std::fs::copy(path, &backup).map_err(io)?;
+    std::fs::File::open(&backup)
+        .and_then(|f| f.sync_all())
+        .map_err(io)?;
+    match fenced(|| Database::open(path)) {
+        Ok(db) => {
+            tracing::info!(path = %path.display(), "database repaired");
+            let _ = std::fs::remove_file(&backup);
+            Ok(db)
+        }
+        Err(e) => {
+            std::fs::copy(&backup, path).map_err(io)?;
+            let _ = std::fs::remove_file(&backup);
+            Err(StoreError::Corrupt {
+                path: path.to_path_buf(),
+                detail: format!("repair failed: {e}"),
             })
         }
-        Ok(Err(e)) => Err(corrupt(e.to_string())),
-        Err(_) => Err(corrupt("the storage engine failed while reading it".into())),
+    }
+}
+
+enum Fenced {
+    Err(redb::DatabaseError),
+    Panic(String),
+}
+
+impl std::fmt::Display for Fenced {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Fenced::Err(e) => write!(f, "{e}"),
+            Fenced::Panic(m) => write!(f, "the storage engine failed while reading it ({m})"),
+        }
+    }
+}
+
+/// Runs a redb open, turning its panics on damaged pages into an error.
+fn fenced<T>(f: impl FnOnce() -> Result<T, redb::DatabaseError>) -> Result<T, Fenced> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(Fenced::Err(e)),
+        Err(payload) => Err(Fenced::Panic(panic_text(payload.as_ref()))),
     }
 }
 
