@@ -533,9 +533,6 @@ fn card_from_position(existing: Option<ProductCard>, p: &WayBillPosition) -> Pro
     }
     card.is_alcohol = true;
     card.needs_stamp = card.needs_stamp || p.has_marks();
-    if let Some(ean) = p.ean13.as_deref().filter(|e| super::ean::is_valid_ean13(e)) {
-        card.bind_ean(ean);
-    }
     card
 }
 
@@ -644,8 +641,9 @@ pub(crate) mod fixtures {
         }
     }
 
+    /// A 150-character stamp that passes the XSD pattern, distinct per position and number.
     pub fn mark(pos: usize, n: usize) -> String {
-        format!("{:03}{:0>147}", 186 + pos, n)
+        format!("{:03}404{:08}0122001{:A>129}", 186 + pos, n + 1, "")
     }
 
     /// A position with `qty` bottles, stamped when `stamped`, boxes of 6.

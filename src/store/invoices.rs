@@ -14,13 +14,16 @@ use redb::{ReadTransaction, ReadableTable, TableDefinition, TableHandle, WriteTr
 use serde::{Deserialize, Serialize};
 
 use super::outbox::{self, OutgoingDoc};
-use super::{StoreError, decode, encode, marks};
+use super::{StoreError, decode, encode, marks, products};
 use crate::domain::acceptance::{
     AcceptanceError, ActContent, ActKind, ActMeta, AnswerEffect, Decision, Verdict,
 };
 use crate::domain::document::{DocList, DocState};
-use crate::domain::invoice::{ActionOrder, Form2Reg, Invoice, InvoiceKey, MergeOutcome, WayBill};
+use crate::domain::invoice::{
+    ActionOrder, Form2Reg, Invoice, InvoiceKey, MergeOutcome, NoAnswerEntry, WayBill,
+};
 use crate::domain::money::Money;
+use crate::domain::product::ProductCard;
 
 /// Invoice storage key → [`Invoice`].
 pub const INVOICES: TableDefinition<&str, &[u8]> = TableDefinition::new("invoices_v1");
@@ -35,6 +38,9 @@ pub const INVOICE_ACTS: TableDefinition<&str, &str> = TableDefinition::new("invo
 /// Counters (act numbers).
 pub const ACCEPTANCE_COUNTERS: TableDefinition<&str, u64> =
     TableDefinition::new("acceptance_counters_v1");
+
+/// "last" → (when, [`NoAnswerEntry`] list) from the latest ReplyNoAnswerTTN.
+pub const NO_ANSWER: TableDefinition<&str, &[u8]> = TableDefinition::new("acceptance_no_answer_v1");
 
 /// The outbox document type of an act.
 pub const ACT_DOC_TYPE: &str = "WayBillAct_v4";
@@ -286,7 +292,7 @@ pub fn send_act(
     decision: Decision,
     act_date: Date,
     at: Timestamp,
-    build_xml: impl FnOnce(&ActContent) -> Vec<u8>,
+    build_xml: impl FnOnce(&ActContent) -> Result<Vec<u8>, AcceptanceError>,
 ) -> Result<ActContent, InvoiceStoreError> {
     let mut inv = get_tx(tx, key)?.ok_or_else(|| InvoiceStoreError::NotFound(key.to_string()))?;
     // A refused decision returns early; dropping the transaction also drops the number.
@@ -296,7 +302,7 @@ pub fn send_act(
         date: act_date,
     };
     let act = inv.prepare_act(decision, &meta)?;
-    let xml = build_xml(&act);
+    let xml = build_xml(&act)?;
     outbox::enqueue(
         tx,
         OutgoingDoc {
@@ -309,7 +315,97 @@ pub fn send_act(
     )?;
     inv.record_sent(act.clone(), at)?;
     put(tx, &inv)?;
+    if act.kind != ActKind::Rejected {
+        update_products(tx, &inv)?;
+    }
     Ok(act)
+}
+
+fn card_in_write(tx: &WriteTransaction, alc_code: &str) -> Result<Option<ProductCard>, StoreError> {
+    let table = tx.open_table(products::PRODUCTS)?;
+    let row = table.get(alc_code)?;
+    row.map(|v| decode(products::PRODUCTS.name(), v.value()))
+        .transpose()
+}
+
+/// Creates or refreshes the product cards of an accepted invoice. The barcode printed in
+/// the invoice (EAN13) is bound when it is free; a clash with another product is left for
+/// the cashier's binding step rather than failing the acceptance.
+pub fn update_products(tx: &WriteTransaction, inv: &Invoice) -> Result<usize, StoreError> {
+    let mut existing = Vec::new();
+    for p in inv.positions() {
+        if let Some(c) = card_in_write(tx, &p.product.alc_code)? {
+            existing.push(c);
+        }
+    }
+    let cards = inv.product_cards(|code| existing.iter().find(|c| c.alc_code == code).cloned());
+    let mut written = 0;
+    for card in &cards {
+        match products::upsert(tx, card) {
+            Ok(()) => written += 1,
+            Err(products::ProductError::Store(e)) => return Err(e),
+            Err(e) => {
+                tracing::warn!(alc_code = %card.alc_code, "acceptance: product card not updated: {e}");
+                continue;
+            }
+        }
+        let invoice_eans = inv
+            .positions()
+            .iter()
+            .filter(|p| p.product.alc_code == card.alc_code)
+            .filter_map(|p| p.ean13.as_deref())
+            .filter(|e| crate::domain::mark::ean13_is_valid(e));
+        for ean in invoice_eans {
+            match products::bind_ean(tx, &card.alc_code, ean) {
+                Ok(_) => {}
+                Err(products::ProductError::Store(e)) => return Err(e),
+                Err(e) => tracing::warn!(%ean, "acceptance: invoice barcode not bound: {e}"),
+            }
+        }
+    }
+    Ok(written)
+}
+
+/// Binds barcodes chosen in the binding dialog: (AlcCode, EAN, arrived with stamps).
+/// All or nothing: a barcode that belongs to another product refuses the whole batch.
+pub fn bind_eans(
+    tx: &WriteTransaction,
+    bindings: &[(String, String, bool)],
+) -> Result<usize, products::ProductError> {
+    let mut bound = 0;
+    for (alc_code, ean, stamped) in bindings {
+        if products::bind_ean(tx, alc_code, ean)? {
+            bound += 1;
+        }
+        if let Some(mut card) = card_in_write(tx, alc_code)? {
+            crate::domain::ean_binding::bind_to_card(&mut card, ean, *stamped);
+            products::upsert(tx, &card)?;
+        }
+    }
+    Ok(bound)
+}
+
+/// The last ReplyNoAnswerTTN: what EGAIS believes the shop has not answered.
+pub fn put_no_answer(
+    tx: &WriteTransaction,
+    entries: &[NoAnswerEntry],
+    at: Timestamp,
+) -> Result<(), StoreError> {
+    tx.open_table(NO_ANSWER)?
+        .insert("last", encode(&(at, entries.to_vec()))?.as_slice())?;
+    Ok(())
+}
+
+pub fn no_answer(
+    tx: &ReadTransaction,
+) -> Result<Option<(Timestamp, Vec<NoAnswerEntry>)>, StoreError> {
+    let table = match tx.open_table(NO_ANSWER) {
+        Ok(t) => t,
+        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let row = table.get("last")?;
+    row.map(|v| decode(NO_ANSWER.name(), v.value())).transpose()
 }
 
 /// Which answer arrived.
@@ -386,6 +482,7 @@ pub fn create_tables(tx: &WriteTransaction) -> Result<(), StoreError> {
     tx.open_table(INVOICE_BY_WBREGID)?;
     tx.open_table(INVOICE_ACTS)?;
     tx.open_table(ACCEPTANCE_COUNTERS)?;
+    tx.open_table(NO_ANSWER)?;
     Ok(())
 }
 
@@ -428,8 +525,8 @@ mod tests {
         r2.key.storage_key()
     }
 
-    fn xml(act: &ActContent) -> Vec<u8> {
-        format!("<act kind='{}'/>", act.kind.xml()).into_bytes()
+    fn xml(act: &ActContent) -> Result<Vec<u8>, AcceptanceError> {
+        Ok(format!("<act kind='{}'/>", act.kind.xml()).into_bytes())
     }
 
     #[test]

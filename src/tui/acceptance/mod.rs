@@ -53,6 +53,9 @@ pub enum PaneAction {
     BindEans,
 }
 
+/// Barcodes already in the catalogue: EAN → (AlcCode, product name).
+pub type BarcodeOwners = HashMap<String, (String, String)>;
+
 /// Work for the app to run; each answers with an [`Event`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
@@ -99,7 +102,7 @@ pub enum Event {
     /// A binding plan and the catalogue's current barcode owners (EAN → product name).
     BindingPlan {
         plan: EanBindingPlan,
-        owners: HashMap<String, (String, String)>,
+        owners: BarcodeOwners,
     },
     Done(String),
     Failed(String),
@@ -150,7 +153,7 @@ pub enum Screen {
 #[derive(Debug, Clone)]
 pub struct BindingDialog {
     pub plan: EanBindingPlan,
-    pub owners: HashMap<String, (String, String)>,
+    pub owners: BarcodeOwners,
     pub input: Input,
     pub error: Option<String>,
 }
