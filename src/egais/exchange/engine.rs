@@ -14,6 +14,7 @@ use super::{CrashPoint, ExchangeConfig, ExchangeEvent};
 use crate::config::ChequeFormat;
 use crate::egais::status::{OutboxStatus, UtmStatus};
 use crate::egais::utm::{UtmClient, UtmError, UtmInfo};
+use crate::egais::xml::{self, Parsed};
 use crate::store::archive::{self, ArchivedDoc, InboxState};
 use crate::store::outbox::{self, OutboxEntry, OutboxState, TicketNote};
 use crate::store::{Store, StoreError};
@@ -662,14 +663,22 @@ impl Engine {
                 return Ok(false);
             }
         };
+        let parsed = match xml::parse_document(&doc.raw) {
+            Ok(p) => p,
+            Err(err) => {
+                self.mark_failed(&doc, err.to_string()).await?;
+                return Ok(false);
+            }
+        };
         let handler = self.handler.clone();
         let store = self.store.clone();
         let doc2 = doc.clone();
         let env2 = envelope.clone();
-        let outcome =
-            tokio::task::spawn_blocking(move || apply_in_tx(&store, &*handler, &doc2, &env2))
-                .await
-                .map_err(|e| EngineError::Join(e.to_string()))??;
+        let outcome = tokio::task::spawn_blocking(move || {
+            apply_in_tx(&store, &*handler, &doc2, &env2, &parsed)
+        })
+        .await
+        .map_err(|e| EngineError::Join(e.to_string()))??;
         match outcome {
             ApplyOutcome::Duplicate { of } => {
                 tracing::info!(seq = doc.seq, of, "exchange: duplicate incoming document");
@@ -743,6 +752,7 @@ fn apply_in_tx(
     handler: &dyn InboxHandler,
     doc: &ArchivedDoc,
     envelope: &Envelope,
+    parsed: &Parsed,
 ) -> Result<ApplyOutcome, EngineError> {
     let now = Timestamp::now();
     let result = store.write(|tx| -> Result<ApplyOutcome, ApplyError> {
@@ -776,6 +786,7 @@ fn apply_in_tx(
         let inbox_doc = InboxDoc {
             archived: doc,
             envelope,
+            parsed,
             answers: answers.as_ref(),
             doc_event,
         };

@@ -7,6 +7,7 @@ use redb::WriteTransaction;
 
 use super::envelope::Envelope;
 use crate::domain::DocEvent;
+use crate::egais::xml::Parsed;
 use crate::store::StoreError;
 use crate::store::archive::ArchivedDoc;
 use crate::store::outbox::OutboxEntry;
@@ -15,6 +16,9 @@ use crate::store::outbox::OutboxEntry;
 pub struct InboxDoc<'a> {
     pub archived: &'a ArchivedDoc,
     pub envelope: &'a Envelope,
+    /// The typed document (the xml stream's models); `Incoming::Other` for types that
+    /// are not modelled.
+    pub parsed: &'a Parsed,
     /// The outbox entry this document answers (ticket or reply matched by `replyId`,
     /// `TransportId`, or for reconciled entries by `Identity`/hash), as already updated
     /// in this transaction (its `tickets` include this document).

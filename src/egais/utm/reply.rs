@@ -1,19 +1,14 @@
 //! The UTM's own `<A>` replies: the answer to a POST and the `/opt/out` (`/opt/in`) lists.
 //!
-//! Local helper until the xml stream's `parse_utm_reply`/`parse_out_list` are merged;
-//! same names and shapes as the contract in BRIEF.md so the switch is mechanical.
+//! The POST answer and the type-name mapping come from the xml stream. The listing is
+//! read here, tolerantly: one `<url>` we cannot use is skipped (and logged) instead of
+//! failing the whole list, which would stop every incoming document behind it.
 
 use super::dom::{self, DomError};
 
-/// The answer to `POST /opt/in/<Type>` or `POST /xml`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct UtmReply {
-    /// Transport id (GUID) for documents; the check URL for a cheque.
-    pub url: Option<String>,
-    pub sign: Option<String>,
-    pub error: Option<String>,
-    pub ver: Option<String>,
-}
+pub use crate::egais::xml::{
+    UtmReply, element_for_utm_type, parse_utm_reply, utm_type_for_element,
+};
 
 /// One `<url>` of `/opt/out` or `/opt/in`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,25 +18,6 @@ pub struct OutEntry {
     pub doc_type: String,
     pub id: String,
     pub reply_id: Option<String>,
-}
-
-pub fn parse_utm_reply(bytes: &[u8]) -> Result<UtmReply, DomError> {
-    let root = dom::parse(bytes)?;
-    if root.name != "A" {
-        return Err(DomError {
-            position: 0,
-            detail: format!("expected <A>, found <{}>", root.name),
-        });
-    }
-    Ok(UtmReply {
-        url: root.text_at(&["url"]),
-        sign: root
-            .text_at(&["sign"])
-            // The test-contour answer wraps the signature over lines.
-            .map(|s| s.split_whitespace().collect::<String>()),
-        error: root.text_at(&["error"]),
-        ver: root.text_at(&["ver"]),
-    })
 }
 
 /// Parses a `/opt/out` or `/opt/in` listing. Entries whose URL does not have the
@@ -58,7 +34,10 @@ pub fn parse_out_list(bytes: &[u8]) -> Result<Vec<OutEntry>, DomError> {
         .children_named("url")
         .filter_map(|u| {
             let url = u.text.trim().to_string();
-            let (doc_type, id) = split_opt_url(&url)?;
+            let Some((doc_type, id)) = split_opt_url(&url) else {
+                tracing::warn!(%url, "UTM listing: skipping an entry that is not /opt/<dir>/<Type>/<id>");
+                return None;
+            };
             Some(OutEntry {
                 doc_type,
                 id,
@@ -91,33 +70,6 @@ fn split_opt_url(url: &str) -> Option<(String, String)> {
     };
     (valid(doc_type) && valid(id) && parts.next().is_none())
         .then(|| (doc_type.to_string(), id.to_string()))
-}
-
-/// UTM type names that differ from the element name under `ns:Document` (PROTOCOL.md §1.2).
-const TYPE_ALIASES: &[(&str, &str)] = &[
-    ("FORM2REGINFO", "TTNInformF2Reg"),
-    ("FORMBREGINFO", "TTNInformBReg"),
-    ("TTNHISTORYF2REG", "TTNHistoryF2Reg"),
-    ("ReplyNATTN", "ReplyNoAnswerTTN"),
-    ("WayBillTicket", "ConfirmTicket"),
-];
-
-/// The element name for a UTM type name from an `/opt/out` URL.
-pub fn element_for_utm_type(utm_type: &str) -> &str {
-    TYPE_ALIASES
-        .iter()
-        .find(|(t, _)| t.eq_ignore_ascii_case(utm_type))
-        .map(|(_, e)| *e)
-        .unwrap_or(utm_type)
-}
-
-/// The UTM type name for an element name.
-pub fn utm_type_for_element(element: &str) -> &str {
-    TYPE_ALIASES
-        .iter()
-        .find(|(_, e)| *e == element)
-        .map(|(t, _)| *t)
-        .unwrap_or(element)
 }
 
 #[cfg(test)]

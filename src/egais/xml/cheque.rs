@@ -17,9 +17,9 @@ use super::write::{XML_DECL, egais_document, serialize_into};
 pub struct Cheque {
     #[serde(rename = "@inn")]
     pub inn: String,
-    /// 9 digits or empty for an individual entrepreneur.
-    #[serde(rename = "@kpp")]
-    pub kpp: String,
+    /// 9 digits, empty or absent for an individual entrepreneur.
+    #[serde(rename = "@kpp", skip_serializing_if = "Option::is_none")]
+    pub kpp: Option<String>,
     #[serde(rename = "@address")]
     pub address: String,
     #[serde(rename = "@name")]
@@ -44,7 +44,7 @@ pub struct Cheque {
 pub struct ChequeBottle {
     /// Negative for a return.
     #[serde(rename = "@price")]
-    pub price: Decimal,
+    pub price: ChequePrice,
     #[serde(rename = "@barcode")]
     pub barcode: String,
     #[serde(rename = "@ean")]
@@ -57,12 +57,13 @@ pub struct ChequeBottle {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChequeNoPdf {
     #[serde(rename = "@price")]
-    pub price: Decimal,
+    pub price: ChequePrice,
     /// Producer's INN.
-    #[serde(rename = "@pinn", skip_serializing_if = "Option::is_none")]
-    pub pinn: Option<String>,
-    #[serde(rename = "@pkpp", skip_serializing_if = "Option::is_none")]
-    pub pkpp: Option<String>,
+    #[serde(rename = "@pinn")]
+    pub pinn: String,
+    /// Producer's KPP (may be empty).
+    #[serde(rename = "@pkpp")]
+    pub pkpp: String,
     #[serde(rename = "@bname")]
     pub bname: String,
     #[serde(rename = "@alc")]
@@ -73,6 +74,54 @@ pub struct ChequeNoPdf {
     pub ean: String,
     #[serde(rename = "@count")]
     pub count: u32,
+}
+
+/// The `PRICE` pattern `[-]?\d+\.\d{0,2}`; the text is kept as written so
+/// that a cheque read from disk is written back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ChequePrice(String);
+
+impl ChequePrice {
+    pub fn new(value: &str) -> Result<Self, String> {
+        let digits = value.strip_prefix('-').unwrap_or(value);
+        let ok = match digits.split_once('.') {
+            Some((int, frac)) => {
+                !int.is_empty()
+                    && int.bytes().all(|b| b.is_ascii_digit())
+                    && frac.len() <= 2
+                    && frac.bytes().all(|b| b.is_ascii_digit())
+            }
+            None => false,
+        };
+        if ok {
+            Ok(ChequePrice(value.to_string()))
+        } else {
+            Err(format!("`{value}` is not a cheque price like 123.45"))
+        }
+    }
+
+    /// Roubles with kopecks, as the schema wants them.
+    pub fn from_decimal(value: Decimal) -> Self {
+        ChequePrice(format!("{:.2}", value.round_dp(2)))
+    }
+
+    pub fn value(&self) -> Decimal {
+        self.0.parse().unwrap_or_default()
+    }
+}
+
+impl TryFrom<String> for ChequePrice {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        ChequePrice::new(&value)
+    }
+}
+
+impl From<ChequePrice> for String {
+    fn from(value: ChequePrice) -> String {
+        value.0
+    }
 }
 
 /// The `DT` pattern `[0-3][0-9][0-1][0-9][0-9]{2}[0-2][0-9][0-5][0-9]`.
@@ -177,11 +226,11 @@ impl Cheque {
 
     /// Σ of bottle prices and nopdf price × count.
     pub fn total(&self) -> Decimal {
-        let bottles: Decimal = self.bottles.iter().map(|b| b.price).sum();
+        let bottles: Decimal = self.bottles.iter().map(|b| b.price.value()).sum();
         let beer: Decimal = self
             .nopdf
             .iter()
-            .map(|n| n.price * Decimal::from(n.count))
+            .map(|n| n.price.value() * Decimal::from(n.count))
             .sum();
         bottles + beer
     }

@@ -619,15 +619,21 @@ impl<'de> MapAccess<'de> for ElemMap<'_, '_> {
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Res<V::Value> {
         match std::mem::replace(&mut self.pending, Pending::None) {
-            Pending::Attr(attr) => seed.deserialize(LeafDe {
-                node: self.idx,
-                attr: Some(&attr.name),
-                value: attr.value.trim(),
-            }),
-            Pending::Child(first) => seed.deserialize(GroupDe {
-                tree: self.tree,
-                first,
-            }),
+            // Errors raised after the deserializer returned (e.g. `try_from`
+            // conversions of checked strings) are located here.
+            Pending::Attr(attr) => seed
+                .deserialize(LeafDe {
+                    node: self.idx,
+                    attr: Some(&attr.name),
+                    value: attr.value.trim(),
+                })
+                .map_err(|e| e.at_attr(self.idx, Some(&attr.name))),
+            Pending::Child(first) => seed
+                .deserialize(GroupDe {
+                    tree: self.tree,
+                    first,
+                })
+                .map_err(|e| e.at(first)),
             Pending::Text => seed.deserialize(LeafDe {
                 node: self.idx,
                 attr: None,

@@ -25,7 +25,9 @@ pub mod waybill;
 pub mod waybill_act;
 pub mod write;
 
-pub use cheque::{Cheque, ChequeBottle, ChequeDateTime, ChequeKind, ChequeNoPdf, ChequeV3};
+pub use cheque::{
+    Cheque, ChequeBottle, ChequeDateTime, ChequeKind, ChequeNoPdf, ChequePrice, ChequeV3,
+};
 pub use common::{
     Address, AmcList, BeerCode, BoxNumber, Conclusion, Mark, Org, OrgRef, ProductInfo,
 };
