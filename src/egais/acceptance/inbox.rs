@@ -11,7 +11,7 @@ use crate::domain::acceptance::{AnswerEffect, Verdict};
 use crate::domain::invoice::MergeOutcome;
 use crate::egais::exchange::{Applied, HandlerError, InboxDoc, InboxHandler};
 use crate::egais::xml::common::Conclusion;
-use crate::egais::xml::{Incoming, parse_document};
+use crate::egais::xml::Incoming;
 use crate::store::invoices::{self, ACT_DOC_TYPE, AnswerKind, InvoiceStoreError};
 
 /// The element names this handler applies; everything else is only archived.
@@ -79,11 +79,10 @@ impl InboxHandler for AcceptanceInbox {
         if element == "Ticket" {
             return self.ticket(tx, doc, now);
         }
-        let parsed = parse_document(&doc.archived.raw)
-            .map_err(|e| HandlerError::Refused(format!("{element}: {e}")))?;
-        match parsed.doc {
+        // The engine parsed the document with the xml models before calling us.
+        match &doc.parsed.doc {
             Incoming::WayBillV4(wb) => {
-                let wb = convert::waybill(&wb)
+                let wb = convert::waybill(wb)
                     .map_err(|e| HandlerError::Refused(format!("WayBill_v4: {e}")))?;
                 let title = format!("ТТН №{} от {}", wb.number, wb.shipper.display_name());
                 let r = invoices::receive_waybill(tx, wb, today, now)?;
@@ -92,7 +91,7 @@ impl InboxHandler for AcceptanceInbox {
                 })
             }
             Incoming::TtnInformF2Reg(reg) => {
-                let reg = convert::registration(&reg);
+                let reg = convert::registration(reg);
                 let title = format!("справка Б к ТТН №{} ({})", reg.wb_number, reg.wb_reg_id);
                 let r = invoices::receive_registration(tx, reg, today, now)?;
                 Ok(Applied {
@@ -123,7 +122,7 @@ impl InboxHandler for AcceptanceInbox {
                 })
             }
             Incoming::ReplyNoAnswerTtn(r) => {
-                let entries = convert::no_answer(&r);
+                let entries = convert::no_answer(r);
                 invoices::put_no_answer(tx, &entries, now)?;
                 Ok(Applied {
                     summary: format!("ЕГАИС: неотвеченных накладных {}", entries.len()),
