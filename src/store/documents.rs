@@ -154,7 +154,7 @@ impl DocStoreError {
     }
 }
 
-fn list_code(list: DocList) -> u8 {
+pub fn list_code(list: DocList) -> u8 {
     match list {
         DocList::New => 0,
         DocList::UnderReview => 1,

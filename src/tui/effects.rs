@@ -1,0 +1,173 @@
+//! Runs effects on tokio tasks and answers with messages, so a slow database page or a
+//! UTM probe never blocks input or drawing.
+
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinSet;
+
+use super::app::{Effect, Loaded, Msg};
+use super::read_model::{ProductRow, ReadError, ReadModel};
+use super::scan_input::ScanEvent;
+use super::widgets::picker::{PickItem, PickSource};
+use crate::egais::status::{OutboxStatus, UtmStatus};
+
+/// Results shown in the picker at once; typing narrows them.
+pub const SEARCH_LIMIT: usize = 100;
+
+/// Where the outside world talks to the TUI. Every part is optional: the TUI runs (and
+/// says so in the status bar) without an exchange engine or an evdev scanner.
+#[derive(Default)]
+pub struct Feeds {
+    /// Latest UTM health from the exchange engine.
+    pub utm: Option<watch::Receiver<UtmStatus>>,
+    /// Latest outbox state from the exchange engine.
+    pub outbox: Option<watch::Receiver<OutboxStatus>>,
+    /// Scans from the evdev reader (terminal scans come through the key stream).
+    pub scans: Option<mpsc::Receiver<ScanEvent>>,
+    /// Anything else for the loop: `Msg::Note`, `Msg::JobStarted`/`JobFinished`.
+    pub events: Option<mpsc::UnboundedReceiver<Msg>>,
+    /// "Check the UTM now": the exchange probes and publishes on `utm`.
+    pub utm_probe: Option<mpsc::Sender<()>>,
+}
+
+/// What the loop itself must do (the rest is run here).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    Quit,
+    Suspend,
+    Redraw,
+}
+
+pub struct Executor {
+    model: Arc<dyn ReadModel>,
+    tx: mpsc::UnboundedSender<Msg>,
+    probe: Option<mpsc::Sender<()>>,
+    tasks: JoinSet<()>,
+}
+
+fn text<T>(r: Result<T, ReadError>) -> Result<T, String> {
+    r.map_err(|e| e.0)
+}
+
+fn pick_item(p: ProductRow) -> PickItem {
+    let label = match &p.capacity {
+        Some(c) => format!("{} {}", p.name, c),
+        None => p.name.clone(),
+    };
+    let detail = match p.eans.first() {
+        Some(e) => format!("{}  {}", p.alc_code, e),
+        None => p.alc_code.clone(),
+    };
+    PickItem {
+        key: p.alc_code,
+        label,
+        detail,
+    }
+}
+
+impl Executor {
+    pub fn new(
+        model: Arc<dyn ReadModel>,
+        tx: mpsc::UnboundedSender<Msg>,
+        probe: Option<mpsc::Sender<()>>,
+    ) -> Executor {
+        Executor {
+            model,
+            tx,
+            probe,
+            tasks: JoinSet::new(),
+        }
+    }
+
+    /// Starts one effect. Terminal control comes back to the caller.
+    pub fn run(&mut self, effect: Effect) -> Option<Control> {
+        match effect {
+            Effect::Quit => return Some(Control::Quit),
+            Effect::Suspend => return Some(Control::Suspend),
+            Effect::Redraw => return Some(Control::Redraw),
+            Effect::CheckUtm { job } => {
+                let sent = self.probe.as_ref().map(|p| p.try_send(()));
+                let failure = match sent {
+                    Some(Ok(())) => None,
+                    // A probe already queued answers this request as well.
+                    Some(Err(mpsc::error::TrySendError::Full(_))) => None,
+                    Some(Err(mpsc::error::TrySendError::Closed(_))) => {
+                        Some("обмен с УТМ остановлен")
+                    }
+                    None => Some("обмен с УТМ не запущен"),
+                };
+                if let Some(reason) = failure {
+                    let _ = self.tx.send(Msg::JobFinished {
+                        id: job,
+                        result: Err(reason.into()),
+                    });
+                }
+            }
+            read => {
+                let model = Arc::clone(&self.model);
+                let tx = self.tx.clone();
+                self.tasks.spawn(async move {
+                    let loaded = tokio::task::spawn_blocking(move || read_effect(&*model, read))
+                        .await
+                        .ok()
+                        .flatten();
+                    if let Some(l) = loaded {
+                        // The receiver is gone only when the UI is shutting down.
+                        let _ = tx.send(Msg::Loaded(l));
+                    }
+                });
+            }
+        }
+        None
+    }
+
+    /// Waits until every started read has answered (the headless runner's determinism).
+    pub async fn settle(&mut self) {
+        while self.tasks.join_next().await.is_some() {}
+    }
+
+    /// Forgets finished tasks (the interactive loop never waits for them).
+    pub fn reap(&mut self) {
+        while self.tasks.try_join_next().is_some() {}
+    }
+
+    pub fn busy(&self) -> bool {
+        !self.tasks.is_empty()
+    }
+}
+
+fn read_effect(model: &dyn ReadModel, effect: Effect) -> Option<Loaded> {
+    Some(match effect {
+        Effect::LoadDocCounts => Loaded::DocCounts(text(model.doc_counts())),
+        Effect::LoadDocuments {
+            list,
+            offset,
+            limit,
+        } => Loaded::Documents {
+            list,
+            result: text(model.documents(list, offset, limit)),
+        },
+        Effect::LoadDocument { id } => Loaded::Document(text(model.document(&id))),
+        Effect::LoadProducts { offset, limit } => {
+            Loaded::Products(text(model.products(offset, limit)))
+        }
+        Effect::LoadProduct { alc_code } => Loaded::Product(text(model.product(&alc_code))),
+        Effect::LookupEan { ean } => {
+            let result = text(model.product_by_ean(&ean));
+            Loaded::ProductByEan { ean, result }
+        }
+        Effect::Search {
+            source: PickSource::Products,
+            request,
+            query,
+        } => Loaded::Search {
+            request,
+            result: model
+                .search_products(&query, SEARCH_LIMIT)
+                .map(|rows| rows.into_iter().map(pick_item).collect())
+                .map_err(|e| e.0),
+        },
+        Effect::CheckUtm { .. } | Effect::Quit | Effect::Suspend | Effect::Redraw => return None,
+    })
+}

@@ -1,0 +1,26 @@
+//! Why the TUI could not start or stopped.
+
+use super::file_error::FileError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TuiError {
+    #[error("keymap: {0}")]
+    Keymap(FileError),
+    #[error("theme: {0}")]
+    Theme(FileError),
+    #[error("terminal: {0}")]
+    Terminal(#[from] std::io::Error),
+    #[error("headless: {0}")]
+    Script(String),
+}
+
+impl TuiError {
+    pub fn message_ru(&self) -> String {
+        match self {
+            TuiError::Keymap(e) => format!("Файл клавиш: {}", e.message_ru()),
+            TuiError::Theme(e) => format!("Файл темы: {}", e.message_ru()),
+            TuiError::Terminal(e) => format!("Ошибка терминала: {e}"),
+            TuiError::Script(e) => format!("Сценарий клавиш: {e}"),
+        }
+    }
+}
