@@ -107,8 +107,13 @@ fn draw_notices(f: &mut Frame, area: Rect, cx: &DrawCx, state: &State) {
             } else {
                 String::new()
             };
+            // The acknowledgement hint is kept whole; the text gives way.
+            let room = (area.width as usize).saturating_sub(tail.chars().count() + 3);
             Line::from(vec![
-                Span::styled(format!(" ! {}", n.text), cx.style(n.level.role())),
+                Span::styled(
+                    format!(" ! {}", super::panes::fit(&n.text, room)),
+                    cx.style(n.level.role()),
+                ),
                 Span::styled(tail, cx.style(Role::Dim)),
             ])
         })
