@@ -167,6 +167,10 @@ pub fn main(cli: Cli) -> ExitCode {
             let code = exit_code(&err);
             if err.downcast_ref::<Reported>().is_none() {
                 eprintln!("egais-tui: {err:#}");
+                // The person at the till may read only Russian.
+                if let Some(store) = err.chain().find_map(|c| c.downcast_ref::<StoreError>()) {
+                    eprintln!("{}", store.message_ru());
+                }
             }
             ExitCode::from(code)
         }

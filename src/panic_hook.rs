@@ -20,7 +20,29 @@ pub fn install(state_dir: &Path) {
     std::panic::set_hook(Box::new(move |info| handle(&state_dir, info)));
 }
 
+thread_local! {
+    static EXPECTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, in which a panic is an expected way of failing that the caller catches and
+/// turns into an error (redb panics on some damaged pages). Such a panic is logged, not
+/// reported as a crash. The hook runs on the panicking thread, so a thread-local suffices.
+pub fn expecting_panics<T>(f: impl FnOnce() -> T) -> T {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            EXPECTED.with(|e| e.set(self.0));
+        }
+    }
+    let _reset = Reset(EXPECTED.with(|e| e.replace(true)));
+    f()
+}
+
 fn handle(state_dir: &Path, info: &PanicHookInfo<'_>) {
+    if EXPECTED.with(|e| e.get()) {
+        tracing::warn!(message = %panic_message(info), "caught an expected panic");
+        return;
+    }
     restore_terminal();
     let message = panic_message(info);
     let location = info
@@ -120,6 +142,19 @@ pub fn write_crash_report(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expecting_panics_is_scoped() {
+        assert!(!EXPECTED.with(|e| e.get()));
+        let r = std::panic::catch_unwind(|| {
+            expecting_panics(|| {
+                assert!(EXPECTED.with(|e| e.get()));
+                panic!("expected");
+            })
+        });
+        assert!(r.is_err());
+        assert!(!EXPECTED.with(|e| e.get()), "reset after an unwind too");
+    }
 
     #[test]
     fn reports_never_overwrite_each_other() {

@@ -267,6 +267,49 @@ fn readme_examples_are_valid() {
             .nth(1)
             .and_then(|rest| rest.split("```").next())
             .unwrap_or_else(|| panic!("{readme} has no toml example"));
-        assert_eq!(block, example, "{readme}'s example differs from the packaged one");
+        assert_eq!(
+            block, example,
+            "{readme}'s example differs from the packaged one"
+        );
+    }
+}
+
+/// Without `--config`, the user's XDG file is read and its errors name it.
+#[test]
+fn config_check_reads_the_users_xdg_file() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("config/egais-tui");
+    std::fs::create_dir_all(&dir).unwrap();
+    let user = dir.join("config.toml");
+    std::fs::write(&user, "[till]\nnumber = 2\noutlet = 5\n").unwrap();
+    let out = binary(home.path())
+        .args(["config", "check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let expected = format!(
+        "{}:3:10: invalid type: integer `5`, expected a string",
+        user.display()
+    );
+    assert!(stderr.lines().any(|l| l == expected), "{stderr}");
+
+    std::fs::write(&user, "[till]\nnumber = 2\n").unwrap();
+    let out = binary(home.path())
+        .args(["config", "check"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if !std::path::Path::new("/etc/egais-tui/config.toml").exists() {
+        assert_eq!(out.status.code(), Some(0), "{stdout}");
+        assert!(
+            stdout.starts_with(&format!("ok: {}", user.display())),
+            "{stdout}"
+        );
+        // No FSRAR ID anywhere: fine for the check, with a note about `run`.
+        assert!(
+            stdout.contains("note: organisation.fsrar_id is not set"),
+            "{stdout}"
+        );
     }
 }

@@ -129,6 +129,9 @@ pub struct Scanner {
     pub timeout_ms: u64,
 }
 
+/// The name the scanner stream's contract uses for this section.
+pub type ScannerSection = Scanner;
+
 impl Default for Scanner {
     fn default() -> Self {
         Scanner {

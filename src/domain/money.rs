@@ -271,6 +271,39 @@ mod tests {
             prop_assert_eq!(m * n, repeated);
         }
 
+        /// Price × fractional quantity (a weighed or poured amount) is rounded once, so it
+        /// is never more than half a kopeck from the exact product.
+        #[test]
+        fn times_rounds_once_to_the_nearest_kopeck(k in 0i64..10_000_000, q in 0i64..100_000_000) {
+            let m = Money::from_kopecks(k);
+            let quantity = Decimal::new(q, 4);
+            let exact = m.decimal() * quantity;
+            let got = m.times(quantity).decimal();
+            prop_assert!((got - exact).abs() <= Decimal::new(5, 3), "{} vs {}", got, exact);
+            prop_assert!(got.scale() <= 2);
+            let whole = u32::try_from(q).unwrap();
+            prop_assert_eq!(m.times(Decimal::from(whole)), m * whole);
+        }
+
+        /// Spaces a cashier puts between digit groups do not change the amount.
+        #[test]
+        fn grouping_spaces_are_ignored(int in "[1-9][0-9]{0,8}", frac in "[0-9]{2}", cut in 0usize..9) {
+            let plain = Money::parse(&format!("{int},{frac}")).unwrap();
+            let at = cut.min(int.len());
+            let spaced = format!("{} {},{frac}", &int[..at], &int[at..]);
+            prop_assert_eq!(Money::parse(spaced.trim()).unwrap(), plain);
+        }
+
+        /// More than two significant decimals is refused, never silently rounded.
+        #[test]
+        fn sub_kopeck_input_is_refused(int in "[0-9]{1,6}", frac in "[0-9]{2}[1-9]") {
+            let refused = matches!(
+                Money::parse(&format!("{int}.{frac}")),
+                Err(AmountError::TooPrecise(..))
+            );
+            prop_assert!(refused);
+        }
+
         #[test]
         fn parser_never_panics(s in "\\PC{0,40}") {
             let _ = Money::parse(&s);

@@ -183,6 +183,26 @@ mod tests {
         }
 
         #[test]
+        fn multiplication_is_repeated_addition(units in 0i64..10_000_000, n in 0u32..100) {
+            let v = Volume::litres(Decimal::new(units, 4)).unwrap();
+            let repeated = (0..n).fold(Volume::ZERO, |acc, _| acc + v);
+            prop_assert_eq!(v * n, repeated);
+        }
+
+        /// A keg's remainder: never negative, exact while there is enough.
+        #[test]
+        fn saturating_sub_is_exact_or_zero(a in 0i64..1_000_000_000, b in 0i64..1_000_000_000) {
+            let va = Volume::litres(Decimal::new(a, 4)).unwrap();
+            let vb = Volume::litres(Decimal::new(b, 4)).unwrap();
+            let left = va.saturating_sub(vb);
+            if a >= b {
+                prop_assert_eq!(left + vb, va);
+            } else {
+                prop_assert_eq!(left, Volume::ZERO);
+            }
+        }
+
+        #[test]
         fn addition_then_subtraction_is_identity(a in 0i64..1_000_000_000, b in 0i64..1_000_000_000) {
             let va = Volume::litres(Decimal::new(a, 4)).unwrap();
             let vb = Volume::litres(Decimal::new(b, 4)).unwrap();

@@ -405,6 +405,15 @@ fn open_db_file(path: &Path) -> Result<Database, StoreError> {
         Err(Fenced::Err(redb::DatabaseError::DatabaseAlreadyOpen)) => Err(StoreError::Db(
             "the database file is already open in this process".into(),
         )),
+        // Not being allowed to read the file says nothing about its contents.
+        Err(Fenced::Err(redb::DatabaseError::Storage(redb::StorageError::Io(e))))
+            if e.kind() == std::io::ErrorKind::PermissionDenied =>
+        {
+            Err(StoreError::DataDir {
+                path: path.to_path_buf(),
+                source: e,
+            })
+        }
         Err(e) => Err(corrupt(e.to_string())),
     }
 }
@@ -437,7 +446,10 @@ fn check_before_writing(path: &Path, probe: &ReadOnlyDatabase) -> Result<(), Sto
 }
 
 fn fenced_store<T>(f: impl FnOnce() -> Result<T, StoreError>) -> Result<T, String> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+    let caught = crate::panic_hook::expecting_panics(|| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+    });
+    match caught {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(e.to_string()),
         Err(payload) => Err(format!(
@@ -500,7 +512,10 @@ impl std::fmt::Display for Fenced {
 
 /// Runs a redb open, turning its panics on damaged pages into an error.
 fn fenced<T>(f: impl FnOnce() -> Result<T, redb::DatabaseError>) -> Result<T, Fenced> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+    let caught = crate::panic_hook::expecting_panics(|| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+    });
+    match caught {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(Fenced::Err(e)),
         Err(payload) => Err(Fenced::Panic(panic_text(payload.as_ref()))),
