@@ -225,3 +225,32 @@ async fn cheques_return_the_qr_url_and_refuse_a_stamp_sold_twice() {
     );
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn cheque_v3_goes_through_opt_in_and_returns_the_qr_url() {
+    let sim = start_sim(|_| {}).await;
+    let stamp = "197400052808600121236SESHLHTLUAFHYP3BW5JSADDSCQRNDVJKWY2YI3QLB5YR4D4QOP2ZZ3T67KHFKIE2R5TYAHX43QSFKHWSA7I7XUY5V35N3AGDK7DTDQHYZ7GUGHMXEFDCN22VIWVSNORVI".to_string();
+    sim.control
+        .with_state(|s| s.seed_shop_stock("0010255000002043023", 1, std::slice::from_ref(&stamp)));
+    let body = format!(
+        "<ck:Identity>1</ck:Identity><ck:Header><ck:Date>2026-11-26T14:35:00</ck:Date><ck:Kassa>1</ck:Kassa><ck:Shift>2</ck:Shift><ck:Number>2</ck:Number><ck:Type>Продажа</ck:Type></ck:Header><ck:Content><ck:Bottle><ck:Barcode>{stamp}</ck:Barcode><ck:EAN>5010196091008</ck:EAN><ck:Price>1.00</ck:Price></ck:Bottle></ck:Content>"
+    );
+    let xml = envelope(
+        "ChequeV3",
+        &[("ck", "http://fsrar.ru/WEGAIS/ChequeV3")],
+        &body,
+    );
+    let c = client(&sim.url());
+    let r = c
+        .send_cheque(ChequeFormat::ChequeV3, xml.clone())
+        .await
+        .unwrap();
+    assert!(r.url.contains("&dt=2611261435&"), "{}", r.url);
+    assert_eq!(sim.control.received_count("ChequeV3"), 1);
+    let err = c
+        .send_cheque(ChequeFormat::ChequeV3, xml)
+        .await
+        .unwrap_err();
+    assert!(err.message_ru().contains("уже продана"), "{err:?}");
+    sim.shutdown().await;
+}

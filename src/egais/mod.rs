@@ -3,6 +3,7 @@
 
 pub mod acceptance;
 pub mod exchange;
+pub mod inspect;
 pub mod sim;
 pub mod status;
 pub mod utm;

@@ -236,7 +236,7 @@ mod tests {
             store.write(|tx| applied_by(tx, &marker)).unwrap(),
             Some(a.seq)
         );
-        let rows = store.read(|tx| all(tx)).unwrap();
+        let rows = store.read(all).unwrap();
         assert_eq!(rows.len(), 2);
         assert!(rows[0].1.is_final());
         assert_eq!(rows[1].1, InboxState::Received);

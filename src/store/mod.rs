@@ -320,12 +320,12 @@ pub mod migrations {
 /// Each table family registers its tables here.
 fn create_all_tables(tx: &WriteTransaction) -> Result<(), StoreError> {
     tx.open_table(META)?;
+    products::create_tables(tx)?;
+    documents::create_tables(tx)?;
     outbox::create_tables(tx)?;
     archive::create_tables(tx)?;
     invoices::create_tables(tx)?;
     marks::create_tables(tx)?;
-    products::create_tables(tx)?;
-    documents::create_tables(tx)?;
     Ok(())
 }
 

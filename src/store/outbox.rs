@@ -272,10 +272,10 @@ mod tests {
             Err(StoreError::Db("business rule refused".into()))
         });
         assert!(r.is_err());
-        let open = store.read(|tx| open_entries(tx)).unwrap();
+        let open = store.read(open_entries).unwrap();
         let ids: Vec<_> = open.iter().map(|e| e.doc.id.as_str()).collect();
         assert_eq!(ids, ["a", "b"]);
-        assert_eq!(store.read(|tx| status(tx)).unwrap().pending, 2);
+        assert_eq!(store.read(status).unwrap().pending, 2);
 
         store
             .write(|tx| {
@@ -293,7 +293,7 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(found.doc.id, "a");
-        assert_eq!(store.read(|tx| status(tx)).unwrap().pending, 1);
+        assert_eq!(store.read(status).unwrap().pending, 1);
         assert!(!store.write(|tx| requeue(tx, found.seq)).unwrap());
     }
 }

@@ -47,7 +47,7 @@ enum Flow {
 enum ApplyOutcome {
     Applied {
         summary: String,
-        answers: Option<OutboxEntry>,
+        answers: Option<Box<OutboxEntry>>,
         resolved_unconfirmed: bool,
     },
     Duplicate {
@@ -184,7 +184,7 @@ impl Engine {
     }
 
     async fn publish_outbox(&self) {
-        match self.db(|s| s.read(|tx| outbox::status(tx))).await {
+        match self.db(|s| s.read(outbox::status)).await {
             Ok(status) => {
                 self.ch.outbox.send_replace(status);
             }
@@ -275,7 +275,7 @@ impl Engine {
 
     async fn drain_outbox(&mut self) -> Flow {
         loop {
-            let head = match self.db(|s| s.read(|tx| outbox::open_entries(tx))).await {
+            let head = match self.db(|s| s.read(outbox::open_entries)).await {
                 Ok(open) => open.into_iter().next(),
                 Err(e) => {
                     tracing::error!(error = %e, "exchange: outbox unreadable");
@@ -501,16 +501,26 @@ impl Engine {
         let seq = head.seq;
         let msg = message.to_string();
         let now = Timestamp::now();
+        let handler = self.handler.clone();
         self.db(move |s| {
             s.write(|tx| {
                 if let Some(mut e) = outbox::get(tx, seq)? {
                     e.attempts += 1;
                     e.last_error = Some(msg.clone());
                     e.state = OutboxState::Refused {
-                        message: msg,
+                        message: msg.clone(),
                         at: now,
                     };
                     outbox::put(tx, &e)?;
+                    // The refusal is recorded whatever the handler thinks of it, or the
+                    // queue would stay blocked.
+                    match handler.refused(tx, &e, &msg) {
+                        Ok(()) => {}
+                        Err(super::HandlerError::Store(err)) => return Err(err),
+                        Err(other) => {
+                            tracing::error!(seq, error = %other, "exchange: handler failed on a refusal");
+                        }
+                    }
                 }
                 Ok(())
             })
@@ -797,7 +807,7 @@ fn apply_in_tx(
         archive::mark_applied(tx, doc.seq, &markers, &applied.summary, now)?;
         Ok(ApplyOutcome::Applied {
             summary: applied.summary,
-            answers,
+            answers: answers.map(Box::new),
             resolved_unconfirmed,
         })
     });

@@ -48,6 +48,17 @@ pub enum HandlerError {
 /// engine's write transaction; must not commit or open its own transaction.
 pub trait InboxHandler: Send + Sync + 'static {
     fn apply(&self, tx: &WriteTransaction, doc: &InboxDoc<'_>) -> Result<Applied, HandlerError>;
+
+    /// The UTM refused an outbox entry for good (e.g. a schema error); called in the
+    /// transaction that marks the entry refused, so the document's state follows.
+    fn refused(
+        &self,
+        _tx: &WriteTransaction,
+        _entry: &OutboxEntry,
+        _reason: &str,
+    ) -> Result<(), HandlerError> {
+        Ok(())
+    }
 }
 
 /// A handler that applies nothing: every document is archived and acknowledged. For the

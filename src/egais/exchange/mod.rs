@@ -21,6 +21,7 @@ mod engine;
 pub mod envelope;
 pub mod handler;
 pub mod reconcile;
+pub mod register;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,6 +36,7 @@ use crate::store::Store;
 
 pub use envelope::{Envelope, TicketInfo, Verdict};
 pub use handler::{Applied, ArchiveOnly, HandlerError, InboxDoc, InboxHandler, ticket_doc_event};
+pub use register::{RegisterHandler, apply_refusal_to_register, apply_ticket_to_register};
 
 /// What happened, for the UI. Plain data; the store holds the truth.
 #[derive(Debug, Clone, PartialEq, Eq)]

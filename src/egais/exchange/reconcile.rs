@@ -9,7 +9,8 @@
 //!
 //! 1. Every incoming ticket is compared with it: `TransportId` against a known reply id,
 //!    and, because the reply id was never recorded, `DocHash` against the SHA-256 of our
-//!    bytes and `Identity` against our entry id and the document's own `<Identity>`.
+//!    bytes, `Identity` against our entry id and the document's own `<Identity>`, and
+//!    for acts `RegID` against the act's `WBRegId`.
 //!    A match proves the UTM got it: the entry becomes `Sent` with the ticket's
 //!    `TransportId`, and the ticket is applied to it as usual.
 //! 2. At each check the UTM's own queue (`GET /opt/in`, documents accepted but not yet
@@ -56,16 +57,25 @@ pub fn ticket_matches(entry: &OutboxEntry, ticket: &TicketInfo) -> bool {
     {
         return true;
     }
-    let Some(identity) = ticket.identity.as_deref() else {
-        return false;
-    };
-    if identity == entry.doc.id {
+    if ticket.identity.as_deref() == Some(entry.doc.id.as_str()) {
         return true;
     }
-    envelope::peek(&entry.doc.xml)
-        .ok()
-        .and_then(|e| e.identity)
-        .is_some_and(|own| own == identity)
+    let Ok(own) = envelope::peek(&entry.doc.xml) else {
+        return false;
+    };
+    if own.identity.is_some() && own.identity == ticket.identity {
+        return true;
+    }
+    // A ticket on an act names the invoice it settles (RegID = WBRegId); one act per
+    // invoice is all EGAIS accepts, so that identifies our act too.
+    own.element.starts_with("WayBillAct")
+        && ticket.reg_id.is_some()
+        && own_wb_reg_id(&entry.doc.xml) == ticket.reg_id
+}
+
+fn own_wb_reg_id(xml: &[u8]) -> Option<String> {
+    let root = crate::egais::utm::dom::parse(xml).ok()?;
+    root.find("Header")?.text_at(&["WBRegId"])
 }
 
 /// Searches the UTM's outgoing queue for our exact bytes.
@@ -146,6 +156,17 @@ mod tests {
         assert!(ticket_matches(&e, &t(None, Some("ACT-7"))));
         assert!(!ticket_matches(&e, &t(None, Some("ACT-8"))));
         assert!(!ticket_matches(&e, &t(Some("00".into()), None)));
+
+        let act = entry(
+            "<Documents><Document><WayBillAct_v4><Header><WBRegId>TTN-1</WBRegId></Header></WayBillAct_v4></Document></Documents>",
+        );
+        let by_reg = |r: &str| TicketInfo {
+            reg_id: Some(r.into()),
+            ..TicketInfo::default()
+        };
+        assert!(ticket_matches(&act, &by_reg("TTN-1")));
+        assert!(!ticket_matches(&act, &by_reg("TTN-2")));
+        assert!(!ticket_matches(&act, &TicketInfo::default()));
     }
 
     #[test]

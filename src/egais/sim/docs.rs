@@ -1,16 +1,33 @@
 //! XML the simulated EGAIS sends back: tickets, invoices with marks, справки Б, stock
-//! replies. Templates follow the real samples in `shared/egais/samples` and the element
-//! order of the official XSDs (checked with xmllint in the tests).
+//! replies — built with the xml stream's models and writers (schema-checked with xmllint
+//! in the tests). Only the UTM's own `<A>` answers are plain templates here.
+
+use std::str::FromStr;
 
 use jiff::Timestamp;
+use jiff::civil::{Date, DateTime};
+use jiff::tz::Offset;
 use rust_decimal::Decimal;
 
 use crate::egais::utm::dom::escape;
+use crate::egais::xml::common::{
+    AmcList, BoxNumber, BoxPos, ChangeOwnership, Conclusion, InformF2, Mark, MarkInfo, UnitType,
+};
+use crate::egais::xml::inform_f2::{InformF2Content, InformF2Header, InformF2Position};
+use crate::egais::xml::replies::{
+    NoAnswer, NoAnswerList, ShopPosition, ShopProducts, StockPosition, StockProducts,
+};
+use crate::egais::xml::ticket::{ConfirmTicketHeader, OperationResult, TicketResult};
+use crate::egais::xml::waybill::{
+    Transport, TransportType, WayBillContent, WayBillHeader, WayBillPosition, WayBillType,
+};
+use crate::egais::xml::{
+    self, ConfirmTicket, ReplyNoAnswerTtn, ReplyRestsShopV2, ReplyRestsV2, TtnInformF2Reg,
+    WayBillV4,
+};
 
 /// The EGAIS server's own FSRAR ID, the owner of documents it generates.
 pub const EGAIS_FSRAR_ID: &str = "3463047";
-
-const NS: &str = "http://fsrar.ru/WEGAIS/WB_DOC_SINGLE_01";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Org {
@@ -55,8 +72,7 @@ pub struct InvoicePosition {
 pub struct Invoice {
     pub identity: String,
     pub number: String,
-    /// `YYYY-MM-DD`.
-    pub date: String,
+    pub date: Date,
     pub shipper: Org,
     pub consignee: Org,
     pub wb_reg_id: String,
@@ -64,61 +80,43 @@ pub struct Invoice {
     pub positions: Vec<InvoicePosition>,
 }
 
-pub fn date_time(t: Timestamp) -> String {
-    t.strftime("%Y-%m-%dT%H:%M:%S").to_string()
+pub fn now_utc(t: Timestamp) -> DateTime {
+    Offset::UTC.to_datetime(t)
 }
 
-pub fn date_only(t: Timestamp) -> String {
-    t.strftime("%Y-%m-%d").to_string()
+pub fn today_utc(t: Timestamp) -> Date {
+    now_utc(t).date()
 }
 
-fn envelope(owner: &str, namespaces: &[(&str, &str)], element: &str, body: &str) -> String {
-    let mut ns =
-        format!("xmlns:ns=\"{NS}\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"");
-    for (prefix, uri) in namespaces {
-        ns.push_str(&format!(" xmlns:{prefix}=\"{uri}\""));
+fn org_ref(o: &Org) -> xml::OrgRef {
+    xml::OrgRef::ul(xml::Org {
+        client_reg_id: o.fsrar_id.clone(),
+        full_name: Some(o.full_name.clone()),
+        short_name: Some(o.short_name.clone()),
+        inn: Some(o.inn.clone()),
+        kpp: Some(o.kpp.clone()),
+        tsnum: None,
+        address: xml::Address {
+            country: "643".into(),
+            index: None,
+            region_code: Some(o.region.clone()),
+            description: o.address.clone(),
+        },
+    })
+}
+
+fn product_info(p: &Product) -> xml::ProductInfo {
+    xml::ProductInfo {
+        unit_type: UnitType::Packed,
+        kind: Some("АП".into()),
+        full_name: p.full_name.clone(),
+        short_name: Some(p.full_name.chars().take(64).collect()),
+        alc_code: p.alc_code.clone(),
+        capacity: Decimal::from_str(&p.capacity).ok(),
+        alc_volume: Decimal::from_str(&p.alc_volume).ok(),
+        producer: Some(org_ref(&p.producer)),
+        product_v_code: p.vcode.clone(),
     }
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ns:Documents Version=\"1.0\" {ns}>\n<ns:Owner><ns:FSRAR_ID>{}</ns:FSRAR_ID></ns:Owner>\n<ns:Document><ns:{element}>{body}</ns:{element}></ns:Document>\n</ns:Documents>\n",
-        escape(owner)
-    )
-}
-
-fn el(prefix: &str, name: &str, text: &str) -> String {
-    format!("<{prefix}:{name}>{}</{prefix}:{name}>", escape(text))
-}
-
-pub fn org_xml(o: &Org) -> String {
-    format!(
-        "<oref:UL>{}{}{}{}{}<oref:address>{}{}{}</oref:address></oref:UL>",
-        el("oref", "ClientRegId", &o.fsrar_id),
-        el("oref", "FullName", &o.full_name),
-        el("oref", "ShortName", &o.short_name),
-        el("oref", "INN", &o.inn),
-        el("oref", "KPP", &o.kpp),
-        el("oref", "Country", "643"),
-        el("oref", "RegionCode", &o.region),
-        el("oref", "description", &o.address),
-    )
-}
-
-pub fn product_xml(p: &Product) -> String {
-    format!(
-        "{}{}{}{}{}{}{}<pref:Producer>{}</pref:Producer>{}",
-        el("pref", "UnitType", "Packed"),
-        el("pref", "Type", "АП"),
-        el("pref", "FullName", &p.full_name),
-        el(
-            "pref",
-            "ShortName",
-            &p.full_name.chars().take(64).collect::<String>()
-        ),
-        el("pref", "AlcCode", &p.alc_code),
-        el("pref", "Capacity", &p.capacity),
-        el("pref", "AlcVolume", &p.alc_volume),
-        org_xml(&p.producer),
-        el("pref", "ProductVCode", &p.vcode),
-    )
 }
 
 /// Which part of a ticket is filled.
@@ -145,127 +143,137 @@ pub struct TicketSpec {
     pub kind: TicketKind,
 }
 
+fn conclusion(ok: bool) -> Conclusion {
+    if ok {
+        Conclusion::Accepted
+    } else {
+        Conclusion::Rejected
+    }
+}
+
 pub fn ticket(t: &TicketSpec, now: Timestamp) -> String {
-    let conclusion = |ok: bool| if ok { "Accepted" } else { "Rejected" };
-    let mut body = el("tc", "TicketDate", &date_time(now));
-    if let Some(i) = &t.identity {
-        body.push_str(&el("tc", "Identity", i));
-    }
-    body.push_str(&el("tc", "DocId", &t.doc_id));
-    body.push_str(&el("tc", "TransportId", &t.transport_id));
-    if let Some(r) = &t.reg_id {
-        body.push_str(&el("tc", "RegID", r));
-    }
-    if let Some(h) = &t.doc_hash {
-        body.push_str(&el("tc", "DocHash", h));
-    }
-    body.push_str(&el("tc", "DocType", &t.doc_type));
-    match &t.kind {
-        TicketKind::Result { accepted, comment } => body.push_str(&format!(
-            "<tc:Result>{}{}{}</tc:Result>",
-            el("tc", "Conclusion", conclusion(*accepted)),
-            el("tc", "ConclusionDate", &date_time(now)),
-            el("tc", "Comments", comment)
-        )),
+    let at = now_utc(now);
+    let (result, operation_result) = match &t.kind {
+        TicketKind::Result { accepted, comment } => (
+            Some(TicketResult {
+                conclusion: conclusion(*accepted),
+                date: at,
+                comments: comment.clone(),
+            }),
+            None,
+        ),
         TicketKind::Operation {
             name,
             accepted,
             comment,
-        } => body.push_str(&format!(
-            "<tc:OperationResult>{}{}{}{}</tc:OperationResult>",
-            el("tc", "OperationName", name),
-            el("tc", "OperationResult", conclusion(*accepted)),
-            el("tc", "OperationComment", comment),
-            el("tc", "OperationDate", &date_time(now))
-        )),
+        } => (
+            None,
+            Some(OperationResult {
+                name: name.clone(),
+                result: conclusion(*accepted),
+                comment: comment.clone(),
+                date: Some(at),
+            }),
+        ),
+    };
+    xml::Ticket {
+        ticket_date: Some(at),
+        identity: t.identity.clone(),
+        doc_id: t.doc_id.clone(),
+        transport_id: t.transport_id.clone(),
+        reg_id: t.reg_id.clone(),
+        doc_hash: t.doc_hash.clone(),
+        doc_type: Some(t.doc_type.clone()),
+        result,
+        operation_result,
     }
-    envelope(
-        EGAIS_FSRAR_ID,
-        &[("tc", "http://fsrar.ru/WEGAIS/Ticket")],
-        "Ticket",
-        &body,
-    )
+    .to_xml(EGAIS_FSRAR_ID)
 }
 
 pub fn waybill_v4(inv: &Invoice) -> String {
-    let mut positions = String::new();
-    for p in &inv.positions {
-        let mut boxes = String::new();
-        for (boxnumber, stamps) in &p.boxes {
-            let amc: String = stamps.iter().map(|s| el("ce", "amc", s)).collect();
-            boxes.push_str(&format!(
-                "<ce:boxpos>{}<ce:amclist>{amc}</ce:amclist></ce:boxpos>",
-                el("ce", "boxnumber", boxnumber)
-            ));
-        }
-        positions.push_str(&format!(
-            "<wb:Position><wb:Product>{}</wb:Product>{}{}{}{}<wb:InformF2>{}<ce:MarkInfo>{boxes}</ce:MarkInfo></wb:InformF2></wb:Position>",
-            product_xml(&p.product),
-            el("wb", "Quantity", &p.quantity.to_string()),
-            el("wb", "Price", &p.price),
-            el("wb", "Identity", &p.identity.to_string()),
-            el("wb", "FARegId", &p.fa_reg_id),
-            el("ce", "F2RegId", &p.shipper_f2),
-        ));
-    }
-    let body = format!(
-        "{}<wb:Header>{}{}{}{}<wb:Transport>{}{}{}</wb:Transport><wb:Shipper>{}</wb:Shipper><wb:Consignee>{}</wb:Consignee></wb:Header><wb:Content>{positions}</wb:Content>",
-        el("wb", "Identity", &inv.identity),
-        el("wb", "Type", "WBInvoiceFromMe"),
-        el("wb", "NUMBER", &inv.number),
-        el("wb", "Date", &inv.date),
-        el("wb", "ShippingDate", &inv.date),
-        el("wb", "ChangeOwnership", "IsChange"),
-        el("wb", "TRAN_TYPE", "413"),
-        el("wb", "TRANSPORT_TYPE", "car"),
-        org_xml(&inv.shipper),
-        org_xml(&inv.consignee),
-    );
-    envelope(
-        &inv.shipper.fsrar_id,
-        &[
-            ("wb", "http://fsrar.ru/WEGAIS/TTNSingle_v4"),
-            ("ce", "http://fsrar.ru/WEGAIS/CommonV3"),
-            ("oref", "http://fsrar.ru/WEGAIS/ClientRef_v2"),
-            ("pref", "http://fsrar.ru/WEGAIS/ProductRef_v2"),
-        ],
-        "WayBill_v4",
-        &body,
-    )
-}
-
-pub fn form2reginfo(inv: &Invoice) -> String {
-    let positions: String = inv
+    let positions = inv
         .positions
         .iter()
         .map(|p| {
-            format!(
-                "<wbr:Position>{}{}</wbr:Position>",
-                el("wbr", "Identity", &p.identity.to_string()),
-                el("wbr", "InformF2RegId", &p.new_f2)
-            )
+            let boxes = p
+                .boxes
+                .iter()
+                .map(|(number, stamps)| BoxPos {
+                    box_number: BoxNumber::new(number.clone()).ok(),
+                    amc_list: Some(AmcList {
+                        amc: stamps
+                            .iter()
+                            .filter_map(|s| Mark::new(s.clone()).ok())
+                            .collect(),
+                        ms: Vec::new(),
+                    }),
+                })
+                .collect();
+            WayBillPosition {
+                identity: p.identity.to_string(),
+                product: product_info(&p.product),
+                quantity: Decimal::from(p.quantity),
+                price: Decimal::from_str(&p.price).unwrap_or_default(),
+                fa_reg_id: p.fa_reg_id.clone(),
+                inform_f2: InformF2 {
+                    f2_reg_id: p.shipper_f2.clone(),
+                    mark_info: Some(MarkInfo { boxes }),
+                },
+                ..WayBillPosition::default()
+            }
         })
         .collect();
-    let body = format!(
-        "<wbr:Header>{}{}{}{}{}{}<wbr:Shipper>{}</wbr:Shipper><wbr:Consignee>{}</wbr:Consignee></wbr:Header><wbr:Content>{positions}</wbr:Content>",
-        el("wbr", "Identity", &inv.identity),
-        el("wbr", "WBRegId", &inv.wb_reg_id),
-        el("wbr", "EGAISFixNumber", &inv.fix_number),
-        el("wbr", "EGAISFixDate", &inv.date),
-        el("wbr", "WBNUMBER", &inv.number),
-        el("wbr", "WBDate", &inv.date),
-        org_xml(&inv.shipper),
-        org_xml(&inv.consignee),
-    );
-    envelope(
-        EGAIS_FSRAR_ID,
-        &[
-            ("wbr", "http://fsrar.ru/WEGAIS/TTNInformF2Reg"),
-            ("oref", "http://fsrar.ru/WEGAIS/ClientRef_v2"),
-        ],
-        "TTNInformF2Reg",
-        &body,
-    )
+    WayBillV4 {
+        identity: Some(inv.identity.clone()),
+        header: WayBillHeader {
+            kind: WayBillType::WBInvoiceFromMe,
+            number: inv.number.clone(),
+            date: inv.date,
+            shipping_date: inv.date,
+            transport: Some(Transport {
+                change_ownership: ChangeOwnership::IsChange,
+                tran_type: "413".into(),
+                transport_type: TransportType::Car,
+                ..Transport::default()
+            }),
+            shipper: org_ref(&inv.shipper),
+            consignee: org_ref(&inv.consignee),
+            base: None,
+            note: None,
+            var_field1: None,
+            var_field2: None,
+            var_field3: None,
+        },
+        content: WayBillContent { positions },
+    }
+    .to_xml(&inv.shipper.fsrar_id)
+}
+
+pub fn form2reginfo(inv: &Invoice) -> String {
+    TtnInformF2Reg {
+        header: InformF2Header {
+            identity: Some(inv.identity.clone()),
+            wb_reg_id: inv.wb_reg_id.clone(),
+            fix_number: Some(inv.fix_number.clone()),
+            fix_date: Some(inv.date),
+            wb_number: inv.number.clone(),
+            wb_date: inv.date,
+            shipper: org_ref(&inv.shipper),
+            consignee: org_ref(&inv.consignee),
+        },
+        content: InformF2Content {
+            positions: inv
+                .positions
+                .iter()
+                .map(|p| InformF2Position {
+                    identity: p.identity.to_string(),
+                    inform_f2_reg_id: p.new_f2.clone(),
+                    bottling_date: None,
+                })
+                .collect(),
+        },
+    }
+    .to_xml(EGAIS_FSRAR_ID)
 }
 
 pub fn confirm_ticket(
@@ -276,109 +284,79 @@ pub fn confirm_ticket(
     note: &str,
     now: Timestamp,
 ) -> String {
-    let body = format!(
-        "<wt:Header>{}{}{}{}{}</wt:Header>",
-        el(
-            "wt",
-            "IsConfirm",
-            if accepted { "Accepted" } else { "Rejected" }
-        ),
-        el("wt", "TicketNumber", number),
-        el("wt", "TicketDate", &date_only(now)),
-        el("wt", "WBRegId", wb_reg_id),
-        el("wt", "Note", note),
-    );
-    envelope(
-        owner,
-        &[("wt", "http://fsrar.ru/WEGAIS/ConfirmTicket")],
-        "ConfirmTicket",
-        &body,
-    )
+    ConfirmTicket {
+        identity: None,
+        header: ConfirmTicketHeader {
+            is_confirm: conclusion(accepted),
+            ticket_number: number.to_string(),
+            ticket_date: today_utc(now),
+            wb_reg_id: wb_reg_id.to_string(),
+            note: Some(note.to_string()),
+        },
+    }
+    .to_xml(owner)
 }
 
 pub fn reply_rests_shop(rows: &[(Product, Decimal)], now: Timestamp) -> String {
-    let positions: String = rows
-        .iter()
-        .map(|(p, q)| {
-            format!(
-                "<rst:ShopPosition><rst:Product>{}</rst:Product>{}</rst:ShopPosition>",
-                product_xml(p),
-                el("rst", "Quantity", &q.normalize().to_string())
-            )
-        })
-        .collect();
-    envelope(
-        EGAIS_FSRAR_ID,
-        &[
-            ("rst", "http://fsrar.ru/WEGAIS/ReplyRestsShop_v2"),
-            ("oref", "http://fsrar.ru/WEGAIS/ClientRef_v2"),
-            ("pref", "http://fsrar.ru/WEGAIS/ProductRef_v2"),
-        ],
-        "ReplyRestsShop_v2",
-        &format!(
-            "{}<rst:Products>{positions}</rst:Products>",
-            el("rst", "RestsDate", &date_time(now))
-        ),
-    )
+    ReplyRestsShopV2 {
+        rests_date: now_utc(now),
+        products: Some(ShopProducts {
+            positions: rows
+                .iter()
+                .map(|(p, q)| ShopPosition {
+                    product: product_info(p),
+                    quantity: q.normalize(),
+                })
+                .collect(),
+        }),
+    }
+    .to_xml(EGAIS_FSRAR_ID)
 }
 
 /// Register 1 rows: product, quantity, справка А, справка Б.
 pub fn reply_rests(rows: &[(Product, Decimal, String, String)], now: Timestamp) -> String {
-    let positions: String = rows
-        .iter()
-        .map(|(p, q, fa, fb)| {
-            format!(
-                "<rst:StockPosition><rst:Product>{}</rst:Product>{}{}{}</rst:StockPosition>",
-                product_xml(p),
-                el("rst", "Quantity", &q.normalize().to_string()),
-                el("rst", "InformF1RegId", fa),
-                el("rst", "InformF2RegId", fb)
-            )
-        })
-        .collect();
-    envelope(
-        EGAIS_FSRAR_ID,
-        &[
-            ("rst", "http://fsrar.ru/WEGAIS/ReplyRests_v2"),
-            ("oref", "http://fsrar.ru/WEGAIS/ClientRef_v2"),
-            ("pref", "http://fsrar.ru/WEGAIS/ProductRef_v2"),
-        ],
-        "ReplyRests_v2",
-        &format!(
-            "{}<rst:Products>{positions}</rst:Products>",
-            el("rst", "RestsDate", &date_time(now))
-        ),
-    )
+    ReplyRestsV2 {
+        rests_date: now_utc(now),
+        products: Some(StockProducts {
+            positions: rows
+                .iter()
+                .map(|(p, q, fa, fb)| StockPosition {
+                    product: product_info(p),
+                    quantity: q.normalize(),
+                    inform_f1_reg_id: fa.clone(),
+                    inform_f2_reg_id: fb.clone(),
+                    alc_percent: None,
+                    alc_percent_min: None,
+                    alc_percent_max: None,
+                })
+                .collect(),
+        }),
+    }
+    .to_xml(EGAIS_FSRAR_ID)
 }
 
 /// Invoices without an act: WBRegId, number, date, shipper's FSRAR ID.
 pub fn reply_no_answer_ttn(
     consignee: &str,
-    rows: &[(String, String, String, String)],
+    rows: &[(String, String, Date, String)],
     now: Timestamp,
 ) -> String {
-    let list: String = rows
-        .iter()
-        .map(|(wb, num, date, shipper)| {
-            format!(
-                "<ttn:NoAnswer>{}{}{}{}</ttn:NoAnswer>",
-                el("ttn", "WbRegID", wb),
-                el("ttn", "ttnNumber", num),
-                el("ttn", "ttnDate", date),
-                el("ttn", "Shipper", shipper)
-            )
-        })
-        .collect();
-    envelope(
-        EGAIS_FSRAR_ID,
-        &[("ttn", "http://fsrar.ru/WEGAIS/ReplyNoAnswerTTN")],
-        "ReplyNoAnswerTTN",
-        &format!(
-            "{}{}<ttn:ttnlist>{list}</ttn:ttnlist>",
-            el("ttn", "Consignee", consignee),
-            el("ttn", "ReplyDate", &date_time(now))
-        ),
-    )
+    ReplyNoAnswerTtn {
+        consignee: consignee.to_string(),
+        reply_date: now_utc(now),
+        list: NoAnswerList {
+            items: rows
+                .iter()
+                .map(|(wb, num, date, shipper)| NoAnswer {
+                    wb_reg_id: wb.clone(),
+                    ttn_number: num.clone(),
+                    ttn_date: *date,
+                    shipper: shipper.clone(),
+                })
+                .collect(),
+        },
+    }
+    .to_xml(EGAIS_FSRAR_ID)
 }
 
 /// `<A>` answer to an accepted POST.

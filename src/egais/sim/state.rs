@@ -336,7 +336,7 @@ impl SimState {
         let invoice = Invoice {
             identity: catalog::guid(&mut self.rng),
             number: format!("{:08}", self.rng.u32(1..100_000_000)),
-            date: docs::date_only(now),
+            date: docs::today_utc(now),
             shipper,
             consignee: self.settings.shop.clone(),
             wb_reg_id: format!("TTN-{}", catalog::digits(&mut self.rng, 10)),
@@ -536,11 +536,10 @@ impl SimState {
                 return Err(bad(&format!("Марка {code} повторяется в чеке")));
             }
             let status = self.stamps.get(code).map(|s| s.status);
-            let ok = match (status, is_return) {
-                (Some(StampStatus::OnBalance), false) => true,
-                (Some(StampStatus::Sold), true) => true,
-                _ => false,
-            };
+            let ok = matches!(
+                (status, is_return),
+                (Some(StampStatus::OnBalance), false) | (Some(StampStatus::Sold), true)
+            );
             if !ok {
                 let detail = match (status, is_return) {
                     (Some(StampStatus::Sold), false) => format!("марка {code} уже продана"),
@@ -613,8 +612,14 @@ impl SimState {
         let identity = doc
             .text_at(&["Identity"])
             .or_else(|| doc.text_at(&["Header", "Identity"]));
+        let reg_id = q
+            .doc_type
+            .starts_with("WayBillAct")
+            .then(|| doc.text_at(&["Header", "WBRegId"]))
+            .flatten();
         let ctx = TicketCtx {
             identity,
+            reg_id,
             transport_id: q.reply_id.clone(),
             doc_hash: sha256_hex(&q.xml),
             doc_type: q.doc_type.to_uppercase(),
@@ -673,7 +678,7 @@ impl SimState {
             identity: ctx.identity.clone(),
             doc_id: catalog::guid(&mut self.rng).to_uppercase(),
             transport_id: ctx.transport_id.clone(),
-            reg_id,
+            reg_id: reg_id.or_else(|| ctx.reg_id.clone()),
             doc_hash: Some(ctx.doc_hash.clone()),
             doc_type: ctx.doc_type.clone(),
             kind,
@@ -1025,7 +1030,7 @@ impl SimState {
     }
 
     fn on_nattn(&mut self, ctx: &TicketCtx) -> Outcome {
-        let rows: Vec<(String, String, String, String)> = self
+        let rows: Vec<(String, String, jiff::civil::Date, String)> = self
             .invoices
             .iter()
             .filter(|(_, i)| i.act.is_none())
@@ -1033,7 +1038,7 @@ impl SimState {
                 (
                     wb.clone(),
                     i.invoice.number.clone(),
-                    i.invoice.date.clone(),
+                    i.invoice.date,
                     i.invoice.shipper.fsrar_id.clone(),
                 )
             })
@@ -1094,6 +1099,8 @@ impl SimState {
 
 struct TicketCtx {
     identity: Option<String>,
+    /// `RegID` of the tickets: the invoice an act settles.
+    reg_id: Option<String>,
     transport_id: String,
     doc_hash: String,
     doc_type: String,

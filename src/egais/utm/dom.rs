@@ -156,7 +156,7 @@ fn start_node(e: &quick_xml::events::BytesStart<'_>) -> Result<Node, String> {
     })
 }
 
-fn close(stack: &mut Vec<Node>, root: &mut Option<Node>, node: Node) {
+fn close(stack: &mut [Node], root: &mut Option<Node>, node: Node) {
     match stack.last_mut() {
         Some(parent) => parent.children.push(node),
         None => *root = Some(node),
