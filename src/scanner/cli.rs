@@ -1,5 +1,5 @@
-//! `egais-tui scanner list` and `egais-tui scanner test`: setting a scanner up in the
-//! shop. `test` shows every scan as decoded (GS visible as `<GS>`), what it is, how
+//! `egais-tui scanner list`, `scanner learn` and `scanner test`: setting a scanner up
+//! in the shop. `test` shows every scan as decoded (GS visible as `<GS>`), what it is, how
 //! long it took and where it came from; `--record FILE` saves the raw key stream in the
 //! fixture format so a misbehaving scanner can be replayed in the tests.
 
@@ -38,12 +38,19 @@ pub enum ScannerCommand {
         #[arg(long, value_name = "FILE")]
         record: Option<PathBuf>,
     },
+    /// Найти сканер: отсканируйте любой код, и будет показано, с какого он устройства.
+    Learn {
+        /// Сколько секунд ждать скан.
+        #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+        timeout: u64,
+    },
 }
 
 /// Runs a `scanner` subcommand; the result is the process exit code.
 pub fn run(args: &ScannerArgs, config: &Config) -> anyhow::Result<i32> {
     match &args.command {
         ScannerCommand::List => list(),
+        ScannerCommand::Learn { timeout } => learn(&config.scanner, *timeout),
         ScannerCommand::Test {
             device,
             terminal,
@@ -118,6 +125,7 @@ fn list() -> anyhow::Result<i32> {
     println!(
         "В настройках укажите путь by-id: [scanner] device = \"/dev/input/by-id/...-event-kbd\""
     );
+    println!("Какое устройство — сканер, покажет egais-tui scanner learn.");
     if let Some(path) = any_denied {
         println!("{}", super::no_permission_ru(&path));
     }
@@ -127,6 +135,17 @@ fn list() -> anyhow::Result<i32> {
 #[cfg(not(target_os = "linux"))]
 fn list() -> anyhow::Result<i32> {
     println!("список устройств evdev доступен только в Linux");
+    Ok(1)
+}
+
+#[cfg(target_os = "linux")]
+fn learn(cfg: &config::Scanner, timeout_s: u64) -> anyhow::Result<i32> {
+    super::learn::run(cfg, Duration::from_secs(timeout_s))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn learn(_cfg: &config::Scanner, _timeout_s: u64) -> anyhow::Result<i32> {
+    println!("поиск сканера через evdev доступен только в Linux");
     Ok(1)
 }
 
@@ -163,10 +182,10 @@ fn describe(scan: &ScanEvent) -> String {
 }
 
 /// Restores the terminal on every way out, including a panic unwinding through.
-struct RawModeGuard;
+pub(crate) struct RawModeGuard;
 
 impl RawModeGuard {
-    fn enable() -> io::Result<RawModeGuard> {
+    pub(crate) fn enable() -> io::Result<RawModeGuard> {
         crossterm::terminal::enable_raw_mode()?;
         Ok(RawModeGuard)
     }
@@ -185,7 +204,7 @@ fn raw_println(text: &str) {
     let _ = out.flush();
 }
 
-fn is_quit(key: &KeyEvent) -> bool {
+pub(crate) fn is_quit(key: &KeyEvent) -> bool {
     key.kind == KeyEventKind::Press
         && (key.code == KeyCode::Esc
             || (key.modifiers.contains(KeyModifiers::CONTROL)
@@ -362,6 +381,13 @@ mod tests {
         assert_eq!(
             Cli::try_parse_from(["x", "list"]).unwrap().args.command,
             ScannerCommand::List
+        );
+        assert_eq!(
+            Cli::try_parse_from(["x", "learn", "--timeout", "5"])
+                .unwrap()
+                .args
+                .command,
+            ScannerCommand::Learn { timeout: 5 }
         );
     }
 

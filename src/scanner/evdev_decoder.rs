@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 
 use super::keycodes::{self, *};
 use super::keyspec::{KeySpec, SpecKey};
-use super::{ScanEvent, ScanSource, repair};
+use super::{MAX_SCAN_CHARS, ScanEvent, ScanSource, repair};
 use crate::config;
 use crate::domain::mark::GS;
 
@@ -248,7 +248,10 @@ impl EvdevDecoder {
     }
 
     fn push(&mut self, c: char, ts: SystemTime) {
-        self.buf.push(c);
+        // Past the cap the scan still lasts until its real end, it just stops growing.
+        if self.buf.len() < MAX_SCAN_CHARS {
+            self.buf.push(c);
+        }
         self.touch(ts);
     }
 

@@ -168,11 +168,6 @@ impl KeySpec {
     }
 }
 
-/// Parses every spec in a config list; a bad entry is reported, not skipped silently.
-pub fn parse_all(specs: &[String]) -> Result<Vec<KeySpec>, KeySpecError> {
-    specs.iter().map(|s| s.parse()).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,11 @@
 //! the thin I/O around them. See `shared/reference/scanners.md` for why it is built so.
 //!
 //! Scanned codes are business data: they are logged at debug level only.
+//!
+//! For the UI loop: put a [`terminal::TermAssembler`] in front of the keymap and the
+//! widgets (feed every key, call `tick` at `next_deadline`), start the evdev reader
+//! with [`start::start`], and show [`ScanEvent::warning_ru`] / [`ScannerStatus`] /
+//! [`mode::ModeWarning`] in the status bar.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -19,9 +24,16 @@ pub mod fixture;
 pub mod keycodes;
 pub mod keyspec;
 pub mod layout;
+#[cfg(target_os = "linux")]
+pub mod learn;
 pub mod mode;
 pub mod simulate;
+pub mod start;
 pub mod terminal;
+
+/// No real code is longer (a GS1 DataMatrix holds at most ~2300 characters, ours are
+/// under 200); a stream that never ends is cut here rather than growing without bound.
+pub const MAX_SCAN_CHARS: usize = 4096;
 
 /// Where a scan came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::keyspec::{KeySpec, KeySpecError};
-use super::{ScanEvent, ScanSource, repair};
+use super::{MAX_SCAN_CHARS, ScanEvent, ScanSource, repair};
 use crate::config;
 use crate::domain::mark::GS;
 
@@ -120,6 +120,9 @@ pub struct TermAssembler {
     held: Vec<(KeyEvent, Item, Instant)>,
     /// Time of the last scannable key (or the prefix key) of the current phase.
     last: Option<Instant>,
+    /// The terminator that ended the last scan: its release (kitty protocol) belongs
+    /// to the scan and must not reach the widgets on its own.
+    terminator_release: Option<KeyCode>,
 }
 
 impl TermAssembler {
@@ -129,6 +132,7 @@ impl TermAssembler {
             phase: Phase::Idle,
             held: Vec::with_capacity(192),
             last: None,
+            terminator_release: None,
         }
     }
 
@@ -225,6 +229,9 @@ impl TermAssembler {
 
     fn step_idle(&mut self, ev: KeyEvent, item: Item, now: Instant, out: &mut Vec<Routed>) {
         match item {
+            Item::Release if self.terminator_release == Some(ev.code) => {
+                self.terminator_release = None;
+            }
             Item::Prefix => self.start_prefix(now),
             i if i.is_scannable() => {
                 self.phase = Phase::Holding;
@@ -268,9 +275,14 @@ impl TermAssembler {
                 self.finish_scan(now, false, out);
                 self.start_prefix(now);
             }
-            Item::Terminator => self.finish_scan(now, true, out),
+            Item::Terminator => {
+                self.finish_scan(now, true, out);
+                self.terminator_release = Some(ev.code);
+            }
             i if i.is_scannable() => {
-                self.held.push((ev, item, now));
+                if self.held.len() < MAX_SCAN_CHARS {
+                    self.held.push((ev, item, now));
+                }
                 self.last = Some(now);
             }
             _ => {
@@ -335,6 +347,7 @@ impl TermAssembler {
     }
 
     fn finish_scan(&mut self, now: Instant, terminated: bool, out: &mut Vec<Routed>) {
+        let by_prefix = matches!(self.phase, Phase::Capturing { by_prefix: true });
         let first = self.held.first().map(|h| h.2);
         let end = if terminated {
             Some(now)
@@ -357,6 +370,7 @@ impl TermAssembler {
             caps_fixed = fixed.caps_fixed,
             took_ms = took.as_millis() as u64,
             terminated,
+            by_prefix,
             "scanner: terminal scan"
         );
         out.push(Routed::Scan(ScanEvent {
@@ -408,4 +422,45 @@ fn text_of(held: &[(KeyEvent, Item, Instant)]) -> String {
     }
     flush_alt(&mut text, &mut alt, &mut alt_len);
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn held(items: &[Item]) -> Vec<(KeyEvent, Item, Instant)> {
+        let now = Instant::now();
+        items
+            .iter()
+            .map(|&i| (KeyEvent::from(KeyCode::Null), i, now))
+            .collect()
+    }
+
+    #[test]
+    fn alt_digit_runs_become_one_character_each() {
+        let gs4 = [0, 0, 2, 9].map(Item::AltDigit);
+        let mut items = vec![Item::Char('a')];
+        items.extend(gs4);
+        items.push(Item::Char('b'));
+        items.extend([6, 5].map(Item::AltDigit));
+        assert_eq!(text_of(&held(&items)), "a\u{1d}bA");
+        let too_long = [1, 2, 3, 4, 5].map(Item::AltDigit);
+        assert_eq!(text_of(&held(&too_long)), "\u{fffd}");
+        let not_ascii = [2, 0, 0].map(Item::AltDigit);
+        assert_eq!(text_of(&held(&not_ascii)), "\u{fffd}");
+    }
+
+    #[test]
+    fn bad_key_specs_are_reported_and_ignored() {
+        let cfg = config::Scanner {
+            gs_keys: vec!["ctrl+]".into(), "hyper+x".into()],
+            prefix: Some("f99".into()),
+            ..config::Scanner::default()
+        };
+        assert_eq!(config_problems(&cfg).len(), 2);
+        let asm = TermAssembler::new(&cfg);
+        assert_eq!(asm.cfg.gs.len(), 1);
+        assert!(asm.cfg.prefix.is_none());
+        assert!(config_problems(&config::Scanner::default()).is_empty());
+    }
 }
