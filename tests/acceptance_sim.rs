@@ -368,7 +368,7 @@ fn unknown_invoice() -> docs::Invoice {
     docs::Invoice {
         identity: "0a1b2c3d-0000-4000-8000-000000000001".into(),
         number: "77001".into(),
-        date: Timestamp::now().strftime("%Y-%m-%d").to_string(),
+        date: Timestamp::now().to_zoned_datetime(TimeZone::UTC).date(),
         shipper: org("010038062164", "ООО \"Призрак\""),
         consignee: SimConfig::default().shop,
         wb_reg_id: "TTN-0999999999".into(),
