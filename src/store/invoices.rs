@@ -14,11 +14,11 @@ use redb::{ReadTransaction, ReadableTable, TableDefinition, TableHandle, WriteTr
 use serde::{Deserialize, Serialize};
 
 use super::outbox::{self, OutgoingDoc};
-use super::{StoreError, decode, encode, marks, products};
+use super::{StoreError, decode, documents, encode, marks, products};
 use crate::domain::acceptance::{
     AcceptanceError, ActContent, ActKind, ActMeta, AnswerEffect, Decision, Verdict,
 };
-use crate::domain::document::{DocList, DocState};
+use crate::domain::document::{DocEvent, DocList, DocState};
 use crate::domain::invoice::{
     ActionOrder, Form2Reg, Invoice, InvoiceKey, MergeOutcome, NoAnswerEntry, WayBill,
 };
@@ -173,6 +173,51 @@ pub fn put(tx: &WriteTransaction, inv: &Invoice) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The invoice's line in the generic document register (`store::documents`), which the
+/// other panes and the tab-bar counter read. The register mirrors the invoice: the
+/// invoice's own record stays the truth, so a register problem is logged, not fatal.
+fn register_invoice(tx: &WriteTransaction, inv: &Invoice, at: Timestamp) -> Result<(), StoreError> {
+    let deadline =
+        crate::domain::workdays::WorkCalendar::default().next_working_day(inv.received_on);
+    let summary = format!(
+        "{} поз. · {} руб. · ответить до {}",
+        inv.positions().len(),
+        inv.total_amount().display_ru(),
+        crate::domain::invoice::format_date_ru(deadline)
+    );
+    let rec = documents::DocRecord::new(
+        inv.key.storage_key(),
+        documents::DocKind::IncomingWayBill,
+        inv.key.number.clone(),
+        inv.key.date,
+        inv.shipper_name().to_string(),
+        summary,
+        at,
+    );
+    mirror_result(documents::insert(tx, &rec))
+}
+
+fn register_event(
+    tx: &WriteTransaction,
+    key: &str,
+    event: &DocEvent,
+    at: Timestamp,
+    note: &str,
+) -> Result<(), StoreError> {
+    mirror_result(documents::apply_event(tx, key, event, at, Some(note)).map(|_| ()))
+}
+
+fn mirror_result(r: Result<(), documents::DocStoreError>) -> Result<(), StoreError> {
+    match r {
+        Ok(()) | Err(documents::DocStoreError::Duplicate { .. }) => Ok(()),
+        Err(documents::DocStoreError::Store(e)) => Err(e),
+        Err(e) => {
+            tracing::warn!("acceptance: document register not updated: {e}");
+            Ok(())
+        }
+    }
+}
+
 /// Every invoice's summary, in key order.
 pub fn summaries(tx: &ReadTransaction) -> Result<Vec<InvoiceSummary>, StoreError> {
     Ok(super::read_all(tx, INVOICE_SUMMARIES)?
@@ -239,6 +284,9 @@ pub fn receive_waybill(
     };
     if merge != Some(MergeOutcome::Duplicate) {
         put(tx, &inv)?;
+        if inv.readiness().is_ready() {
+            register_invoice(tx, &inv, at)?;
+        }
     }
     Ok(Received {
         key,
@@ -267,6 +315,9 @@ pub fn receive_registration(
     };
     if merge != Some(MergeOutcome::Duplicate) {
         put(tx, &inv)?;
+        if inv.readiness().is_ready() {
+            register_invoice(tx, &inv, at)?;
+        }
     }
     Ok(Received {
         key,
@@ -315,6 +366,13 @@ pub fn send_act(
     )?;
     inv.record_sent(act.clone(), at)?;
     put(tx, &inv)?;
+    register_event(
+        tx,
+        key,
+        &DocEvent::Sent,
+        at,
+        &format!("акт №{}: {}", act.act_number, act.kind.label_ru()),
+    )?;
     if act.kind != ActKind::Rejected {
         update_products(tx, &inv)?;
     }
@@ -438,6 +496,23 @@ pub fn apply_answer(
         marks::register_accepted(tx, &inv, at)?;
     }
     put(tx, &inv)?;
+    let who = match kind {
+        AnswerKind::ActTicket => "квитанция ЕГАИС",
+        AnswerKind::ConfirmTicket => "ответ поставщика",
+    };
+    match &effect {
+        AnswerEffect::Archived => register_event(tx, key, &DocEvent::Confirmed, at, who)?,
+        AnswerEffect::Rejected(reason) => register_event(
+            tx,
+            key,
+            &DocEvent::Refused {
+                reason: reason.clone(),
+            },
+            at,
+            who,
+        )?,
+        AnswerEffect::AwaitingSupplier | AnswerEffect::Ignored => {}
+    }
     Ok(effect)
 }
 
@@ -450,6 +525,7 @@ pub fn close_rejected(
     let mut inv = get_tx(tx, key)?.ok_or_else(|| InvoiceStoreError::NotFound(key.to_string()))?;
     inv.close_rejected(at)?;
     put(tx, &inv)?;
+    register_event(tx, key, &DocEvent::Closed, at, "закрыта без ответа")?;
     Ok(())
 }
 
@@ -459,6 +535,7 @@ pub fn delete(tx: &WriteTransaction, key: &str) -> Result<(), InvoiceStoreError>
     let inv = get_tx(tx, key)?.ok_or_else(|| InvoiceStoreError::NotFound(key.to_string()))?;
     inv.ensure_deletable()?;
     remove(tx, key, &inv)?;
+    mirror_result(documents::delete_archived(tx, key).map(|_| ()))?;
     Ok(())
 }
 
@@ -589,6 +666,17 @@ mod tests {
             })
             .unwrap();
         assert_eq!(effect, AnswerEffect::Archived);
+        let rec = store
+            .read(|tx| documents::get(tx, &key))
+            .unwrap()
+            .expect("mirrored in the document register");
+        assert_eq!(rec.state, DocState::Archive);
+        assert_eq!(rec.kind, documents::DocKind::IncomingWayBill);
+        assert!(
+            rec.summary.starts_with("3 поз. · 5 309,50 руб."),
+            "{}",
+            rec.summary
+        );
         let stamp = store
             .read(|tx| marks::lookup(tx, &mark(0, 3)))
             .unwrap()
