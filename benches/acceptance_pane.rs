@@ -124,7 +124,7 @@ fn scroll_and_draw(c: &mut Criterion, name: &str, edit: bool, area: Rect) {
             };
             pane.handle_key(key, Some(action));
             buf.reset();
-            draw::draw(&mut pane, area, &mut buf, &theme);
+            draw::draw(&pane, area, &mut buf, &theme);
             black_box(&buf);
         })
     });

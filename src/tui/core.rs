@@ -28,6 +28,10 @@ pub struct Setup {
     pub scanner: crate::config::Scanner,
     /// Problems worth a notice on the first screen (they did not stop the start).
     pub warnings: Vec<String>,
+    /// The Приёмка workflow over the shop's database; `None` over a memory model.
+    pub acceptance: Option<crate::egais::acceptance::AcceptanceService>,
+    /// Config `acceptance.scan_barcodes_on_acceptance`.
+    pub scan_barcodes_on_acceptance: bool,
 }
 
 impl Setup {
@@ -40,6 +44,11 @@ impl Setup {
             .as_ref()
             .map(|p| p.display().to_string());
         setup.info.data_dir = Some(ctx.paths.data_dir.display().to_string());
+        setup.acceptance = Some(crate::egais::acceptance::AcceptanceService::new(
+            Arc::clone(&ctx.store),
+            &ctx.config.organisation.fsrar_id,
+            setup.info.tz.clone(),
+        ));
         Ok(setup)
     }
 
@@ -56,6 +65,8 @@ impl Setup {
             model,
             scanner: config.scanner.clone(),
             warnings: warning.into_iter().collect(),
+            acceptance: None,
+            scan_barcodes_on_acceptance: config.acceptance.scan_barcodes_on_acceptance,
         })
     }
 }
@@ -79,9 +90,14 @@ impl Core {
         for w in setup.warnings {
             state.notice(Level::Warn, w);
         }
+        let mut exec = Executor::new(setup.model, tx, probe);
+        if let Some(service) = setup.acceptance {
+            exec.set_acceptance(service);
+            state.acceptance.enable_workflow(setup.scan_barcodes_on_acceptance);
+        }
         let mut core = Core {
             state,
-            exec: Executor::new(setup.model, tx, probe),
+            exec,
             assembler: TermAssembler::new(&setup.scanner),
         };
         core.run_effects(effects);

@@ -44,6 +44,8 @@ pub struct Executor {
     tx: mpsc::UnboundedSender<Msg>,
     probe: Option<mpsc::Sender<()>>,
     tasks: JoinSet<()>,
+    /// The Приёмка workflow over the shop's database (absent over a memory model).
+    acceptance: Option<crate::egais::acceptance::AcceptanceService>,
 }
 
 fn text<T>(r: Result<T, ReadError>) -> Result<T, String> {
@@ -77,7 +79,13 @@ impl Executor {
             tx,
             probe,
             tasks: JoinSet::new(),
+            acceptance: None,
         }
+    }
+
+    /// Runs the Приёмка workflow's effects against this service.
+    pub fn set_acceptance(&mut self, service: crate::egais::acceptance::AcceptanceService) {
+        self.acceptance = Some(service);
     }
 
     /// Starts one effect. Terminal control comes back to the caller.
@@ -103,6 +111,25 @@ impl Executor {
                         result: Err(reason.into()),
                     });
                 }
+            }
+            Effect::Acceptance(effect) => {
+                let Some(service) = self.acceptance.clone() else {
+                    let _ = self.tx.send(Msg::Loaded(Loaded::Acceptance(
+                        crate::tui::acceptance::Event::Failed(
+                            "Приёмка недоступна: база данных магазина не открыта".into(),
+                        ),
+                    )));
+                    return None;
+                };
+                let tx = self.tx.clone();
+                self.tasks.spawn(async move {
+                    let now = jiff::Timestamp::now();
+                    let event =
+                        tokio::task::spawn_blocking(move || service.run(effect, now)).await;
+                    if let Ok(event) = event {
+                        let _ = tx.send(Msg::Loaded(Loaded::Acceptance(event)));
+                    }
+                });
             }
             read => {
                 let model = Arc::clone(&self.model);
@@ -168,6 +195,10 @@ fn read_effect(model: &dyn ReadModel, effect: Effect) -> Option<Loaded> {
                 .map(|rows| rows.into_iter().map(pick_item).collect())
                 .map_err(|e| e.0),
         },
-        Effect::CheckUtm { .. } | Effect::Quit | Effect::Suspend | Effect::Redraw => return None,
+        Effect::CheckUtm { .. }
+        | Effect::Acceptance(_)
+        | Effect::Quit
+        | Effect::Suspend
+        | Effect::Redraw => return None,
     })
 }

@@ -50,7 +50,7 @@ fn quantity(q: rust_decimal::Decimal) -> String {
     q.normalize().to_string().replace('.', ",")
 }
 
-pub fn draw(pane: &mut AcceptancePane, area: Rect, buf: &mut Buffer, theme: &Theme) {
+pub fn draw(pane: &AcceptancePane, area: Rect, buf: &mut Buffer, theme: &Theme) {
     if area.height < 6 || area.width < 30 {
         return;
     }
@@ -63,7 +63,7 @@ pub fn draw(pane: &mut AcceptancePane, area: Rect, buf: &mut Buffer, theme: &The
     .areas(area);
     draw_tabs(pane, tabs, buf, theme);
     // Two border rows plus, for lists, one header row.
-    pane.page = body.height.saturating_sub(3).max(1) as usize;
+    pane.page.set(body.height.saturating_sub(3).max(1) as usize);
     match &pane.screen {
         Screen::Lists => draw_list(pane, body, buf, theme),
         Screen::Invoice(s) => draw_invoice(pane, s, body, buf, theme),
@@ -72,10 +72,10 @@ pub fn draw(pane: &mut AcceptancePane, area: Rect, buf: &mut Buffer, theme: &The
     }
     let hint = match &pane.screen {
         Screen::Lists => {
-            "Enter открыть  F6 принять  F7 расхождения  F8 отказ  F11 непринятые  F1 справка"
+            "Enter открыть  F6 принять  F7 расхождения  F11 отказ  Ctrl+N непринятые  F1 справка"
         }
         Screen::Invoice(_) => {
-            "Esc назад  F6 принять  F7 расхождения  F8 отказ  F12 повторно  Ctrl+B штрихкоды"
+            "Esc назад  F6 принять  F7 расхождения  F11 отказ  Ctrl+E повторно  Ctrl+B штрихкоды"
         }
         Screen::Editor(_) => {
             "Пробел марка  Enter количество  F7 сканировать  F6 отправить акт  Esc отмена"

@@ -4,6 +4,7 @@
 //! message and no effect.
 
 pub mod draw;
+pub mod feed;
 pub mod rows;
 
 use std::collections::HashMap;
@@ -85,7 +86,7 @@ pub enum Effect {
 }
 
 /// Answers to effects and news from the exchange engine.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     Loaded(Vec<InvoiceSummary>),
     Opened {
@@ -201,8 +202,8 @@ pub struct AcceptancePane {
     pub calendar: WorkCalendar,
     /// Config `scan_barcodes_on_acceptance`: ask for EAN-13 codes after accepting.
     pub scan_barcodes: bool,
-    /// Rows of the last drawn body, for paging.
-    pub page: usize,
+    /// Rows of the last drawn body, for paging (drawing takes `&self`).
+    pub page: std::cell::Cell<usize>,
 }
 
 fn list_index(list: DocList) -> usize {
@@ -225,7 +226,7 @@ impl AcceptancePane {
             today,
             calendar,
             scan_barcodes,
-            page: 10,
+            page: std::cell::Cell::new(10),
         }
     }
 
@@ -317,7 +318,7 @@ impl AcceptancePane {
             self.error("Закройте окно ввода, затем сканируйте");
             return Vec::new();
         }
-        let page = self.page;
+        let page = self.page.get();
         match &mut self.screen {
             Screen::Editor(ed) => match ed.draft.scan(code) {
                 Ok(r) => {
@@ -596,7 +597,7 @@ impl AcceptancePane {
         match action {
             A::Up | A::Down | A::PageUp | A::PageDown | A::Home | A::End => {
                 let len = self.lists[i].len();
-                Self::move_cursor(&mut self.scrolls[i], action, len, self.page);
+                Self::move_cursor(&mut self.scrolls[i], action, len, self.page.get());
                 Vec::new()
             }
             A::NextList | A::PrevList => {
@@ -620,7 +621,7 @@ impl AcceptancePane {
 
     fn invoice_action(&mut self, action: PaneAction) -> Vec<Effect> {
         use PaneAction as A;
-        let page = self.page;
+        let page = self.page.get();
         if let Screen::Invoice(s) = &mut self.screen {
             match action {
                 A::Up | A::Down | A::PageUp | A::PageDown | A::Home | A::End => {
@@ -640,7 +641,7 @@ impl AcceptancePane {
 
     fn editor_action(&mut self, action: PaneAction) -> Vec<Effect> {
         use PaneAction as A;
-        let page = self.page;
+        let page = self.page.get();
         let Screen::Editor(ed) = &mut self.screen else {
             return Vec::new();
         };
@@ -722,7 +723,7 @@ impl AcceptancePane {
 
     fn no_answer_action(&mut self, action: PaneAction) -> Vec<Effect> {
         use PaneAction as A;
-        let page = self.page;
+        let page = self.page.get();
         let Screen::NoAnswer(s) = &mut self.screen else {
             return Vec::new();
         };
