@@ -72,10 +72,10 @@ pub fn draw(pane: &AcceptancePane, area: Rect, buf: &mut Buffer, theme: &Theme) 
     }
     let hint = match &pane.screen {
         Screen::Lists => {
-            "Enter открыть  F6 принять  F7 расхождения  F11 отказ  Ctrl+N непринятые  F1 справка"
+            "Enter открыть F6 принять F7 расхождения F11 отказ Ctrl+N непринятые Esc назад"
         }
         Screen::Invoice(_) => {
-            "Esc назад  F6 принять  F7 расхождения  F11 отказ  Ctrl+E повторно  Ctrl+B штрихкоды"
+            "Esc назад F6 принять F7 расхождения F11 отказ Ctrl+E повторно Ctrl+B штрихкоды"
         }
         Screen::Editor(_) => {
             "Пробел марка  Enter количество  F7 сканировать  F6 отправить акт  Esc отмена"
