@@ -24,11 +24,7 @@ pub fn sanitize(input: &str) -> Cow<'_, str> {
             // 8-bit introducers: CSI, and the string commands DCS/SOS/OSC/PM/APC.
             '\u{9b}' => skip_csi_body(&mut chars),
             '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => skip_string_body(&mut chars),
-            '\t' | '\n' | '\r' => {
-                if !out.ends_with(' ') {
-                    out.push(' ');
-                }
-            }
+            '\t' | '\n' | '\r' if !out.ends_with(' ') => out.push(' '),
             c if is_plain(c) => out.push(c),
             _ => {}
         }

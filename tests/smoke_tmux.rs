@@ -145,7 +145,10 @@ fn demo_in_tmux_switches_panes_suspends_and_restores_the_terminal() {
     // Ctrl+Z hands the terminal back to the shell; fg takes it again.
     tmux.send(&["C-z"]);
     tmux.wait_for("the shell after Ctrl+Z", 10, |s| s.contains("Stopped"));
-    assert!(!tmux.alternate_on(), "suspended: the shell's screen is back");
+    assert!(
+        !tmux.alternate_on(),
+        "suspended: the shell's screen is back"
+    );
     tmux.type_line("fg");
     tmux.wait_text("Последний скан", 10);
     assert!(tmux.alternate_on(), "resumed on the alternate screen");
@@ -162,7 +165,10 @@ fn demo_in_tmux_switches_panes_suspends_and_restores_the_terminal() {
     // `fg` returns the program's own exit status.
     tmux.type_line("echo EXIT:$?");
     let s = tmux.wait_text("EXIT:0", 10);
-    assert!(!s.contains("F1 Справка"), "the TUI is gone from the screen:\n{s}");
+    assert!(
+        !s.contains("F1 Справка"),
+        "the TUI is gone from the screen:\n{s}"
+    );
     // The terminal is back in cooked mode: a typed line reaches the shell and runs.
     tmux.type_line("echo restored-$((40+2))");
     tmux.wait_text("restored-42", 10);

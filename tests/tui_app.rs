@@ -7,12 +7,12 @@ use std::io::Write;
 use std::time::Duration;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use futures::StreamExt;
 use egais_tui::tui::app::{Modal, Msg, Note, PaneId};
 use egais_tui::tui::headless::buffer_text;
 use egais_tui::tui::runner::event_loop;
 use egais_tui::tui::widgets::toast::Level;
 use egais_tui::tui::{Setup, TuiError};
+use futures::StreamExt;
 use jiff::SignedDuration;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -58,7 +58,10 @@ fn quit_dialog_opens_and_cancels_and_confirms() {
     let (feeds, _u, _o) = feeds();
     let t = terminal_with(setup("default"), feeds, "F10 Enter F3", (80, 24));
     let s = buffer_text(t.backend().buffer());
-    assert!(!s.contains("Новые (2)"), "keys after quitting are not processed: {s}");
+    assert!(
+        !s.contains("Новые (2)"),
+        "keys after quitting are not processed: {s}"
+    );
 }
 
 #[test]
@@ -70,7 +73,10 @@ fn input_dialog_validates_and_cancels() {
     let s = screen("F5 F6 Backspace text:7 Enter", (80, 24));
     assert!(s.contains("Период: с 20.11.2026 по 26.11.2026"), "{s}");
     let s = screen("F5 F6 Backspace text:30 Esc", (80, 24));
-    assert!(s.contains("Период: за 26.11.2026"), "cancel keeps the old period: {s}");
+    assert!(
+        s.contains("Период: за 26.11.2026"),
+        "cancel keeps the old period: {s}"
+    );
 }
 
 #[test]
@@ -85,7 +91,10 @@ fn picker_searches_and_picks() {
     assert!(s.contains("Коньяк «Образец»"), "{s}");
     assert!(!s.contains("Водка «Пример» 0,5 0,5 л"), "filtered: {s}");
     let s = screen("F4 F7 text:коньяк Enter", (80, 24));
-    assert!(s.contains("Полное наименование: Коньяк «Образец» 0,5"), "{s}");
+    assert!(
+        s.contains("Полное наименование: Коньяк «Образец» 0,5"),
+        "{s}"
+    );
     assert!(s.contains("не привязаны: товар нельзя продать"), "{s}");
     let s = screen("F4 F7 text:нет-такого", (80, 24));
     assert!(s.contains("Ничего не найдено"), "{s}");
@@ -118,7 +127,11 @@ fn user_keymap_overlays_the_default() {
     let setup = || Setup::with_model(&cfg, model()).expect("setup");
     let run = |keys: &str| {
         let (feeds, _u, _o) = feeds();
-        buffer_text(terminal_with(setup(), feeds, keys, (80, 24)).backend().buffer())
+        buffer_text(
+            terminal_with(setup(), feeds, keys, (80, 24))
+                .backend()
+                .buffer(),
+        )
     };
     let s = run("F3 F2");
     assert!(s.contains("Новые (2)"), "F2 is unbound now: {s}");
@@ -128,7 +141,10 @@ fn user_keymap_overlays_the_default() {
     let s = run("alt+a");
     assert!(s.contains("Карточек товаров"), "{s}");
     let s = run("F8 F1");
-    assert!(s.contains("Касса") && s.contains("Alt+A"), "help follows the keymap: {s}");
+    assert!(
+        s.contains("Касса") && s.contains("Alt+A"),
+        "help follows the keymap: {s}"
+    );
 }
 
 #[test]
@@ -149,7 +165,11 @@ fn bad_keymap_and_theme_files_are_refused_with_line_and_column() {
     cfg.ui.theme_file = Some(theme.path().to_path_buf());
     let err = Setup::with_model(&cfg, model()).err().expect("refused");
     assert!(matches!(err, TuiError::Theme(_)));
-    assert!(err.message_ru().contains("строка 2, позиция 6"), "{}", err.message_ru());
+    assert!(
+        err.message_ru().contains("строка 2, позиция 6"),
+        "{}",
+        err.message_ru()
+    );
     assert!(err.to_string().contains(":2:6:"), "{err}");
 
     let cfg = config("neon");
@@ -188,7 +208,14 @@ fn too_small_screen_says_so_and_still_quits() {
 fn status_bar_shows_utm_outbox_certificates_and_clock() {
     let s = screen("", (120, 40));
     let last = s.lines().nth(39).expect("status row");
-    for part in ["УТМ: связь с 09:30", "RSA 120 дн", "ГОСТ 25 дн", "ФСРАР 030000123456", "Очередь 2 · 5 ч", "12:30"] {
+    for part in [
+        "УТМ: связь с 09:30",
+        "RSA 120 дн",
+        "ГОСТ 25 дн",
+        "ФСРАР 030000123456",
+        "Очередь 2 · 5 ч",
+        "12:30",
+    ] {
         assert!(last.contains(part), "{part} missing in {last:?}");
     }
 }
@@ -226,9 +253,17 @@ fn notices_stay_until_acknowledged() {
         needs_ack: true,
     }))
     .expect("send");
-    let t = terminal_with(setup("default"), feeds, "wait:1 F3 Tab Enter Esc", (100, 30));
+    let t = terminal_with(
+        setup("default"),
+        feeds,
+        "wait:1 F3 Tab Enter Esc",
+        (100, 30),
+    );
     let s = buffer_text(t.backend().buffer());
-    assert!(s.contains("! Акт по ТТН-090 отклонён ЕГАИС"), "stays across keys: {s}");
+    assert!(
+        s.contains("! Акт по ТТН-090 отклонён ЕГАИС"),
+        "stays across keys: {s}"
+    );
 }
 
 #[test]
@@ -237,12 +272,19 @@ fn check_utm_without_an_exchange_says_why() {
     assert!(s.contains("обмен с УТМ не запущен"), "{s}");
     // With an exchange listening, the job runs until the UTM answers.
     let (mut feeds, _u, _o) = feeds();
-    let (probe_tx, mut probe_rx) = tokio::sync::mpsc::channel(1);
-    feeds.utm_probe = Some(probe_tx);
+    let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&asked);
+    feeds.utm_probe = Some(std::sync::Arc::new(move || {
+        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }));
     let t = terminal_with(setup("default"), feeds, "F9 ctrl+r wait:2000", (100, 30));
     let s = buffer_text(t.backend().buffer());
     assert!(s.contains("Проверка УТМ… 0:02"), "{s}");
-    assert!(probe_rx.try_recv().is_ok(), "the probe was asked for");
+    assert_eq!(
+        asked.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "the probe was asked for"
+    );
 }
 
 #[test]
@@ -259,7 +301,10 @@ fn scans_fill_an_open_field() {
     assert!(s.contains("Код:   4607654321008"), "{s}");
     assert!(s.contains("Вино красное «Тест» 0,75"), "{s}");
     let s = screen("F2 scan:0000000000000", (100, 30));
-    assert!(s.contains("Неизвестный код") || s.contains("не привязан"), "{s}");
+    assert!(
+        s.contains("Неизвестный код") || s.contains("не привязан"),
+        "{s}"
+    );
 }
 
 #[test]
@@ -288,8 +333,14 @@ fn the_real_event_loop_runs_on_a_test_backend() {
         (r, buffer_text(terminal.backend().buffer()))
     });
     let (r, screen) = result;
-    assert!(matches!(r, Ok(Ok(()))), "loop ended by the quit confirmation");
-    assert!(screen.contains("Закрыть программу?"), "last frame drawn before quitting: {screen}");
+    assert!(
+        matches!(r, Ok(Ok(()))),
+        "loop ended by the quit confirmation"
+    );
+    assert!(
+        screen.contains("Закрыть программу?"),
+        "last frame drawn before quitting: {screen}"
+    );
     assert!(screen.contains("На рассмотрении"), "{screen}");
 }
 
@@ -297,14 +348,13 @@ fn the_real_event_loop_runs_on_a_test_backend() {
 fn update_is_pure_and_direct() {
     // The state machine without any runner: what the panes see after a message.
     let s = setup("default");
-    let (mut state, effects) = egais_tui::tui::State::new(
-        s.info,
-        s.keymap,
-        s.theme,
-        now(),
-        (80, 24),
+    let (mut state, effects) =
+        egais_tui::tui::State::new(s.info, s.keymap, s.theme, now(), (80, 24));
+    assert_eq!(
+        effects.len(),
+        1,
+        "only the counts are read for the first frame"
     );
-    assert_eq!(effects.len(), 1, "only the counts are read for the first frame");
     let fx = egais_tui::tui::update(
         &mut state,
         Msg::Key(KeyEvent::new(KeyCode::F(4), KeyModifiers::NONE)),
@@ -316,4 +366,58 @@ fn update_is_pure_and_direct() {
         Msg::Key(KeyEvent::new(KeyCode::F(7), KeyModifiers::NONE)),
     );
     assert!(matches!(state.modal, Some(Modal::Picker(_))));
+}
+
+/// Delivers a message and, synchronously, every read it causes.
+fn drive(
+    state: &mut egais_tui::tui::State,
+    model: &dyn egais_tui::tui::read_model::ReadModel,
+    msg: Msg,
+) {
+    let mut queue = vec![msg];
+    while let Some(m) = queue.pop() {
+        for e in egais_tui::tui::update(state, m) {
+            if let Some(l) = egais_tui::tui::effects::run_read(model, e) {
+                queue.push(Msg::Loaded(l));
+            }
+        }
+    }
+}
+
+#[test]
+fn data_changed_reloads_counters_and_the_visible_list() {
+    use egais_tui::domain::document::DocState;
+    use egais_tui::tui::read_model::MemoryModel;
+    let s = setup("default");
+    let (mut state, effects) =
+        egais_tui::tui::State::new(s.info, s.keymap, s.theme, now(), (100, 30));
+    let before = MemoryModel::new(documents(), &products());
+    for e in effects {
+        if let Some(l) = egais_tui::tui::effects::run_read(&before, e) {
+            drive(&mut state, &before, Msg::Loaded(l));
+        }
+    }
+    drive(
+        &mut state,
+        &before,
+        Msg::Key(KeyEvent::new(KeyCode::F(3), KeyModifiers::NONE)),
+    );
+    assert_eq!(state.acceptance.lists[0].len(), 2);
+    // A new invoice arrives; the first one was answered in the meantime.
+    let mut docs = documents();
+    docs[0].row.state = DocState::UnderReview;
+    let mut fresh = docs[1].clone();
+    fresh.row.id = "WB-0099".into();
+    fresh.row.number = "ТТН-199".into();
+    docs.push(fresh);
+    let after = MemoryModel::new(docs, &products());
+    drive(&mut state, &after, Msg::DataChanged);
+    assert_eq!(state.acceptance.lists[0].len(), 2);
+    assert!(
+        state.acceptance.lists[0]
+            .visible(10)
+            .iter()
+            .any(|(_, r)| r.is_some_and(|r| r.number == "ТТН-199"))
+    );
+    assert_eq!(state.doc_counts.map(|c| c.under_review), Some(3));
 }

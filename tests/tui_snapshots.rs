@@ -102,9 +102,15 @@ fn selected_and_rejected_rows_are_styled_by_role() {
         let want_rejected = theme.style(Role::Rejected);
         let want_selected = theme.style(Role::Selected);
         assert_eq!(rejected.fg, want_rejected.fg.unwrap_or_default(), "{name}");
-        assert!(rejected.modifier.contains(want_rejected.add_modifier), "{name}");
+        assert!(
+            rejected.modifier.contains(want_rejected.add_modifier),
+            "{name}"
+        );
         assert_eq!(selected.bg, want_selected.bg.unwrap_or_default(), "{name}");
-        assert!(selected.modifier.contains(want_selected.add_modifier), "{name}");
+        assert!(
+            selected.modifier.contains(want_selected.add_modifier),
+            "{name}"
+        );
         assert_ne!(
             (rejected.fg, rejected.bg, rejected.modifier),
             (selected.fg, selected.bg, selected.modifier),

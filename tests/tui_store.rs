@@ -108,7 +108,10 @@ fn store_documents_and_cards_appear_on_screen() {
     let s = run(&ctx, "F4", (100, 30));
     assert!(s.contains("Карточек товаров: 3"), "{s}");
     let s = run(&ctx, "F2 scan:4601234567893", (100, 30));
-    assert!(s.contains("Водка «Пример» 0,5"), "EAN found through the store index: {s}");
+    assert!(
+        s.contains("Водка «Пример» 0,5"),
+        "EAN found through the store index: {s}"
+    );
 }
 
 #[test]
@@ -130,7 +133,15 @@ fn a_long_archive_is_paged_not_read_whole() {
     let store = shop(dir.path(), 2_000);
     let model = StoreModel::new(Arc::clone(&store));
     let counts = model.doc_counts().expect("counts");
-    assert_eq!((counts.new, counts.under_review, counts.rejected, counts.archive), (2, 1, 1, 2_000));
+    assert_eq!(
+        (
+            counts.new,
+            counts.under_review,
+            counts.rejected,
+            counts.archive
+        ),
+        (2, 1, 1, 2_000)
+    );
     let page = model.documents(DocList::Archive, 1_900, 200).expect("page");
     assert_eq!(page.total, 2_000);
     assert_eq!(page.rows.len(), 100);

@@ -15,9 +15,7 @@ use super::panes::{Pane, PaneCx};
 use super::read_model::{DocCounts, DocDetail, DocRow, Page, ProductRow};
 use super::scan_input::ScanEvent;
 use super::theme::Theme;
-use super::widgets::dialog::{
-    Confirm, ConfirmOutcome, InputDialog, InputOutcome, InputValue,
-};
+use super::widgets::dialog::{Confirm, ConfirmOutcome, InputDialog, InputOutcome, InputValue};
 use super::widgets::picker::{PickItem, PickSource, Picker, PickerOutcome};
 use super::widgets::toast::{Level, Notice, Toast, toast_lifetime};
 use crate::config::Config;
@@ -132,9 +130,18 @@ pub enum Msg {
     Utm(UtmStatus),
     Outbox(OutboxStatus),
     Note(Note),
-    JobStarted { id: u64, label: String },
-    JobFinished { id: u64, result: Result<String, String> },
+    JobStarted {
+        id: u64,
+        label: String,
+    },
+    JobFinished {
+        id: u64,
+        result: Result<String, String>,
+    },
     Loaded(Loaded),
+    /// The database changed behind the screen (a document arrived, a ticket moved one):
+    /// counters and visible lists are read again.
+    DataChanged,
     Tick(Timestamp),
     Resize(u16, u16),
 }
@@ -169,7 +176,9 @@ pub enum Effect {
     },
     /// Ask the exchange to probe the UTM now; the answer arrives as `Msg::Utm`, a failure
     /// to ask as `Msg::JobFinished { id: job }`.
-    CheckUtm { job: u64 },
+    CheckUtm {
+        job: u64,
+    },
     /// The Приёмка workflow: answered with `Loaded::Acceptance`.
     Acceptance(crate::tui::acceptance::Effect),
     Redraw,
@@ -481,7 +490,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 (Ok(text), _) if !text.is_empty() => state.toast(Level::Ok, text),
                 (Err(e), label) => state.notice(
                     Level::Error,
-                    format!("{}: {}", label.unwrap_or_else(|| "Фоновая задача".into()), e),
+                    format!(
+                        "{}: {}",
+                        label.unwrap_or_else(|| "Фоновая задача".into()),
+                        e
+                    ),
                 ),
                 _ => {}
             }
@@ -491,7 +504,19 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Tick(now) => {
             state.now = now;
             state.toasts.retain(|t| t.until > now);
+            expire_probe(state);
             Vec::new()
+        }
+        Msg::DataChanged => {
+            let cx = state_cx(state.size);
+            let mut cmds = Vec::new();
+            for pane in PaneId::ALL {
+                let visible = pane == state.pane;
+                cmds.extend(state.pane_mut(pane).on_data_changed(&cx, visible));
+            }
+            let mut effects = state.apply_cmds(cmds);
+            effects.push(Effect::LoadDocCounts);
+            effects
         }
         Msg::Resize(w, h) => {
             state.size = (w, h);
@@ -687,7 +712,9 @@ fn confirmed(state: &mut State, purpose: Purpose) -> Vec<Effect> {
 
 fn input_done(state: &mut State, purpose: Purpose, value: InputValue) -> Vec<Effect> {
     let cmds = match (purpose, value) {
-        (Purpose::SaleManualCode, InputValue::Text(code)) => state.sale.on_manual_code(&code, state.now),
+        (Purpose::SaleManualCode, InputValue::Text(code)) => {
+            state.sale.on_manual_code(&code, state.now)
+        }
         (Purpose::JournalDays, InputValue::Number(n)) => state.journal.set_days(n),
         _ => Vec::new(),
     };
@@ -720,10 +747,7 @@ fn on_scan(state: &mut State, scan: ScanEvent) -> Vec<Effect> {
             return picker_outcome(state, outcome);
         }
         Some(_) => {
-            state.toast(
-                Level::Warn,
-                "Скан не принят: сначала закройте окно (Esc)",
-            );
+            state.toast(Level::Warn, "Скан не принят: сначала закройте окно (Esc)");
             return Vec::new();
         }
         None => {}
@@ -762,6 +786,31 @@ fn on_utm(state: &mut State, status: UtmStatus) -> Vec<Effect> {
     }
     state.status.utm = Some(status);
     Vec::new()
+}
+
+/// How long "check the UTM now" waits for a status before it says the UTM is silent.
+pub const PROBE_TIMEOUT: jiff::SignedDuration = jiff::SignedDuration::from_secs(30);
+
+fn expire_probe(state: &mut State) {
+    let Some(id) = state.status.utm_probe_job else {
+        return;
+    };
+    let overdue = state
+        .status
+        .jobs
+        .iter()
+        .any(|j| j.id == id && state.now.duration_since(j.started) >= PROBE_TIMEOUT);
+    if overdue {
+        state.status.utm_probe_job = None;
+        state.status.jobs.retain(|j| j.id != id);
+        state.notice(
+            Level::Error,
+            format!(
+                "УТМ не ответил за {} с: проверьте, запущен ли он и подключён ли ключ",
+                PROBE_TIMEOUT.as_secs()
+            ),
+        );
+    }
 }
 
 /// Whole days from `now` to `until` (negative once past).
@@ -889,7 +938,10 @@ mod tests {
                 needs_ack: false,
             }),
         );
-        update(&mut s, Msg::Tick(now + jiff::SignedDuration::from_secs(3600)));
+        update(
+            &mut s,
+            Msg::Tick(now + jiff::SignedDuration::from_secs(3600)),
+        );
         assert!(s.toasts.is_empty());
         assert_eq!(s.notices.len(), 1);
         update(
@@ -911,7 +963,33 @@ mod tests {
                 ..Default::default()
             }),
         );
-        assert!(s.notices.iter().any(|n| n.text.contains("ГОСТ истекает через 5")));
+        assert!(
+            s.notices
+                .iter()
+                .any(|n| n.text.contains("ГОСТ истекает через 5"))
+        );
+    }
+
+    #[test]
+    fn a_silent_utm_ends_the_probe_with_a_notice() {
+        let mut s = state();
+        update(&mut s, key(KeyCode::F(9)));
+        let fx = update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)),
+        );
+        assert!(matches!(fx.as_slice(), [Effect::CheckUtm { .. }]));
+        assert_eq!(s.status.jobs.len(), 1);
+        // A second press while waiting does not start another probe.
+        let fx = update(
+            &mut s,
+            Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)),
+        );
+        assert!(fx.is_empty());
+        let later = s.now + PROBE_TIMEOUT;
+        update(&mut s, Msg::Tick(later));
+        assert!(s.status.jobs.is_empty());
+        assert!(s.notices.iter().any(|n| n.text.contains("УТМ не ответил")));
     }
 
     #[test]

@@ -21,9 +21,7 @@ impl FromStr for ScreenSize {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || format!("«{s}»: ожидается ШИРИНАxВЫСОТА, например 100x30");
-        let (w, h) = s
-            .split_once(['x', 'X', '×'])
-            .ok_or_else(bad)?;
+        let (w, h) = s.split_once(['x', 'X', '×']).ok_or_else(bad)?;
         let w: u16 = w.trim().parse().map_err(|_| bad())?;
         let h: u16 = h.trim().parse().map_err(|_| bad())?;
         if w == 0 || h == 0 || w > 1000 || h > 1000 {
@@ -68,9 +66,8 @@ impl TuiArgs {
     pub fn headless_options(&self) -> Result<HeadlessOptions, TuiError> {
         let mut keys = Vec::new();
         if let Some(path) = &self.keys_file {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                TuiError::Script(format!("{}: {e}", path.display()))
-            })?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| TuiError::Script(format!("{}: {e}", path.display())))?;
             keys.extend(KeyToken::parse_file(&text)?);
         }
         if let Some(script) = &self.keys {
@@ -125,7 +122,10 @@ mod tests {
         assert_eq!(o.size, (100, 30));
         assert_eq!(o.keys.len(), 3);
         assert!(o.now.is_some());
-        assert!(Cli::try_parse_from(["x", "--keys", "F3"]).is_err(), "keys need --headless");
+        assert!(
+            Cli::try_parse_from(["x", "--keys", "F3"]).is_err(),
+            "keys need --headless"
+        );
         assert!(Cli::try_parse_from(["x", "--headless", "--size", "0x5"]).is_err());
     }
 }

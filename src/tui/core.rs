@@ -37,7 +37,10 @@ pub struct Setup {
 impl Setup {
     /// The app over the shop's database, with the keymap and theme from the config.
     pub fn from_context(ctx: &AppContext) -> Result<Setup, TuiError> {
-        let mut setup = Setup::with_model(&ctx.config, Arc::new(StoreModel::new(Arc::clone(&ctx.store))))?;
+        let mut setup = Setup::with_model(
+            &ctx.config,
+            Arc::new(StoreModel::new(Arc::clone(&ctx.store))),
+        )?;
         setup.info.config_file = ctx
             .paths
             .config_file
@@ -84,7 +87,7 @@ impl Core {
         now: Timestamp,
         size: (u16, u16),
         tx: mpsc::UnboundedSender<Msg>,
-        probe: Option<mpsc::Sender<()>>,
+        probe: Option<super::effects::Probe>,
     ) -> Core {
         let (mut state, effects) = State::new(setup.info, setup.keymap, setup.theme, now, size);
         for w in setup.warnings {

@@ -64,15 +64,19 @@ fn draw_tabs(f: &mut Frame, area: Rect, cx: &DrawCx, state: &State) {
     for pane in PaneId::ALL {
         let key = cx.key(pane.action());
         let mut label = format!(" {key} {} ", pane.title_ru());
-        let mut role = if pane == state.pane { Role::Selected } else { Role::Normal };
+        let mut role = if pane == state.pane {
+            Role::Selected
+        } else {
+            Role::Normal
+        };
+        // What EGAIS expects of the shop is counted on every screen (user-pains B1).
         if pane == PaneId::Acceptance
             && let Some(c) = state.doc_counts
+            && (c.new > 0 || c.rejected > 0)
         {
-            if c.new > 0 || c.rejected > 0 {
-                label = format!(" {key} {} ({}) ", pane.title_ru(), c.new + c.rejected);
-                if pane != state.pane {
-                    role = Role::Error;
-                }
+            label = format!(" {key} {} ({}) ", pane.title_ru(), c.new + c.rejected);
+            if pane != state.pane {
+                role = Role::Error;
             }
         }
         spans.push(Span::styled(label, cx.style(role)));

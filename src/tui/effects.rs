@@ -27,9 +27,13 @@ pub struct Feeds {
     pub scans: Option<mpsc::Receiver<ScanEvent>>,
     /// Anything else for the loop: `Msg::Note`, `Msg::JobStarted`/`JobFinished`.
     pub events: Option<mpsc::UnboundedReceiver<Msg>>,
-    /// "Check the UTM now": the exchange probes and publishes on `utm`.
-    pub utm_probe: Option<mpsc::Sender<()>>,
+    /// "Check the UTM now": asks the exchange to talk to the UTM at once (for the
+    /// exchange engine: `control.poll_now()`); the result arrives on `utm`.
+    pub utm_probe: Option<Probe>,
 }
+
+/// A request to the exchange that returns at once.
+pub type Probe = Arc<dyn Fn() + Send + Sync>;
 
 /// What the loop itself must do (the rest is run here).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +46,7 @@ pub enum Control {
 pub struct Executor {
     model: Arc<dyn ReadModel>,
     tx: mpsc::UnboundedSender<Msg>,
-    probe: Option<mpsc::Sender<()>>,
+    probe: Option<Probe>,
     tasks: JoinSet<()>,
     /// The Приёмка workflow over the shop's database (absent over a memory model).
     acceptance: Option<crate::egais::acceptance::AcceptanceService>,
@@ -72,7 +76,7 @@ impl Executor {
     pub fn new(
         model: Arc<dyn ReadModel>,
         tx: mpsc::UnboundedSender<Msg>,
-        probe: Option<mpsc::Sender<()>>,
+        probe: Option<Probe>,
     ) -> Executor {
         Executor {
             model,
@@ -94,24 +98,15 @@ impl Executor {
             Effect::Quit => return Some(Control::Quit),
             Effect::Suspend => return Some(Control::Suspend),
             Effect::Redraw => return Some(Control::Redraw),
-            Effect::CheckUtm { job } => {
-                let sent = self.probe.as_ref().map(|p| p.try_send(()));
-                let failure = match sent {
-                    Some(Ok(())) => None,
-                    // A probe already queued answers this request as well.
-                    Some(Err(mpsc::error::TrySendError::Full(_))) => None,
-                    Some(Err(mpsc::error::TrySendError::Closed(_))) => {
-                        Some("обмен с УТМ остановлен")
-                    }
-                    None => Some("обмен с УТМ не запущен"),
-                };
-                if let Some(reason) = failure {
+            Effect::CheckUtm { job } => match &self.probe {
+                Some(probe) => probe(),
+                None => {
                     let _ = self.tx.send(Msg::JobFinished {
                         id: job,
-                        result: Err(reason.into()),
+                        result: Err("обмен с УТМ не запущен".into()),
                     });
                 }
-            }
+            },
             Effect::Acceptance(effect) => {
                 let Some(service) = self.acceptance.clone() else {
                     let _ = self.tx.send(Msg::Loaded(Loaded::Acceptance(
@@ -135,7 +130,7 @@ impl Executor {
                 let model = Arc::clone(&self.model);
                 let tx = self.tx.clone();
                 self.tasks.spawn(async move {
-                    let loaded = tokio::task::spawn_blocking(move || read_effect(&*model, read))
+                    let loaded = tokio::task::spawn_blocking(move || run_read(&*model, read))
                         .await
                         .ok()
                         .flatten();
@@ -164,7 +159,8 @@ impl Executor {
     }
 }
 
-fn read_effect(model: &dyn ReadModel, effect: Effect) -> Option<Loaded> {
+/// Runs a read effect synchronously; `None` for effects that are not reads.
+pub fn run_read(model: &dyn ReadModel, effect: Effect) -> Option<Loaded> {
     Some(match effect {
         Effect::LoadDocCounts => Loaded::DocCounts(text(model.doc_counts())),
         Effect::LoadDocuments {

@@ -41,7 +41,9 @@ impl Problem {
                 format!("action `{action}` cannot be bound in section `{section}`")
             }
             Problem::UnknownRole(r) => format!("unknown theme role `{r}`"),
-            Problem::UnknownColour(c) => format!("unknown colour `{c}` (use one of the 16 ANSI names)"),
+            Problem::UnknownColour(c) => {
+                format!("unknown colour `{c}` (use one of the 16 ANSI names)")
+            }
             Problem::UnknownModifier(m) => format!("unknown modifier `{m}`"),
             Problem::UnknownBorder(b) => format!("unknown border type `{b}`"),
             Problem::UnknownTheme(t) => format!("unknown built-in theme `{t}`"),
@@ -55,9 +57,9 @@ impl Problem {
             Problem::UnknownSection(s) => format!(
                 "неизвестный раздел «{s}» (допустимо: global, list, sale, acceptance, stock, journal, settings)"
             ),
-            Problem::UnknownKey(k) => format!(
-                "неизвестная клавиша «{k}» (примеры: f2, ctrl+q, shift+f5, alt+enter, a)"
-            ),
+            Problem::UnknownKey(k) => {
+                format!("неизвестная клавиша «{k}» (примеры: f2, ctrl+q, shift+f5, alt+enter, a)")
+            }
             Problem::UnknownAction(a) => format!("неизвестное действие «{a}»"),
             Problem::ActionNotHere { action, section } => {
                 format!("действие «{action}» нельзя назначить в разделе «{section}»")
@@ -68,9 +70,9 @@ impl Problem {
             Problem::UnknownColour(c) => format!(
                 "неизвестный цвет «{c}»: допустимы 16 цветов ANSI (black, red, green, yellow, blue, magenta, cyan, gray, darkgray, lightred, …, white) и reset"
             ),
-            Problem::UnknownModifier(m) => format!(
-                "неизвестный модификатор «{m}» (bold, dim, italic, underlined, reversed)"
-            ),
+            Problem::UnknownModifier(m) => {
+                format!("неизвестный модификатор «{m}» (bold, dim, italic, underlined, reversed)")
+            }
             Problem::UnknownBorder(b) => {
                 format!("неизвестный тип рамки «{b}» (plain, double, thick, rounded)")
             }
@@ -83,7 +85,14 @@ impl Problem {
 
 impl fmt::Display for FileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.col, self.problem.en())
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file,
+            self.line,
+            self.col,
+            self.problem.en()
+        )
     }
 }
 
@@ -100,7 +109,12 @@ impl FileError {
 
     pub fn from_toml(file: &str, text: &str, err: &toml::de::Error) -> FileError {
         let offset = err.span().map(|s| s.start).unwrap_or(0);
-        FileError::at(file, text, offset, Problem::Syntax(err.message().to_string()))
+        FileError::at(
+            file,
+            text,
+            offset,
+            Problem::Syntax(err.message().to_string()),
+        )
     }
 
     pub fn message_ru(&self) -> String {
@@ -119,7 +133,12 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, col)
 }
 

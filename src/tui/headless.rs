@@ -164,7 +164,9 @@ pub async fn run_script(
 ) -> Result<Terminal<TestBackend>, TuiError> {
     let (w, h) = opts.size;
     if w == 0 || h == 0 {
-        return Err(TuiError::Script("размер экрана не может быть нулевым".into()));
+        return Err(TuiError::Script(
+            "размер экрана не может быть нулевым".into(),
+        ));
     }
     let mut terminal = match Terminal::new(TestBackend::new(w, h)) {
         Ok(t) => t,
@@ -286,8 +288,10 @@ async fn pump_until(
         if tokio::time::Instant::now() >= until {
             return;
         }
-        tokio::time::sleep_until(until.min(tokio::time::Instant::now() + Duration::from_millis(10)))
-            .await;
+        tokio::time::sleep_until(
+            until.min(tokio::time::Instant::now() + Duration::from_millis(10)),
+        )
+        .await;
     }
 }
 
@@ -370,17 +374,34 @@ mod tests {
 
     #[test]
     fn tokens_parse() {
-        let t = KeyToken::parse_script("F3 Down Enter Esc ctrl+q a Й shift+tab scan:46<GS>01 text:\"два слова\" wait:50")
-            .unwrap();
-        assert_eq!(t[0], KeyToken::Key(KeyEvent::new(KeyCode::F(3), KeyModifiers::NONE)));
-        assert_eq!(t[1], KeyToken::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)));
+        let t = KeyToken::parse_script(
+            "F3 Down Enter Esc ctrl+q a Й shift+tab scan:46<GS>01 text:\"два слова\" wait:50",
+        )
+        .unwrap();
+        assert_eq!(
+            t[0],
+            KeyToken::Key(KeyEvent::new(KeyCode::F(3), KeyModifiers::NONE))
+        );
+        assert_eq!(
+            t[1],
+            KeyToken::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE))
+        );
         assert_eq!(
             t[4],
             KeyToken::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL))
         );
-        assert_eq!(t[5], KeyToken::Key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE)));
-        assert_eq!(t[6], KeyToken::Key(KeyEvent::new(KeyCode::Char('Й'), KeyModifiers::SHIFT)));
-        assert_eq!(t[7], KeyToken::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)));
+        assert_eq!(
+            t[5],
+            KeyToken::Key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE))
+        );
+        assert_eq!(
+            t[6],
+            KeyToken::Key(KeyEvent::new(KeyCode::Char('Й'), KeyModifiers::SHIFT))
+        );
+        assert_eq!(
+            t[7],
+            KeyToken::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT))
+        );
         assert_eq!(t[8], KeyToken::Scan("46\u{1d}01".into()));
         assert_eq!(t[9], KeyToken::Text("два слова".into()));
         assert_eq!(t[10], KeyToken::Wait(50));

@@ -21,16 +21,25 @@ pub fn lines(keymap: &Keymap, contexts: &[Context], theme: &Theme) -> Vec<Line<'
         if !out.is_empty() {
             out.push(Line::default());
         }
-        out.push(Line::styled(ctx.title_ru().to_string(), theme.style(Role::Accent)));
+        out.push(Line::styled(
+            ctx.title_ru().to_string(),
+            theme.style(Role::Accent),
+        ));
         for b in bindings {
             out.push(Line::from(vec![
-                Span::styled(format!("  {:<15}", b.key.to_string()), theme.style(Role::Focus)),
+                Span::styled(
+                    format!("  {:<15}", b.key.to_string()),
+                    theme.style(Role::Focus),
+                ),
                 Span::styled(b.description.clone(), theme.style(Role::Normal)),
             ]));
         }
     }
     out.push(Line::default());
-    out.push(Line::styled("В окнах и диалогах", theme.style(Role::Accent)));
+    out.push(Line::styled(
+        "В окнах и диалогах",
+        theme.style(Role::Accent),
+    ));
     for (k, d) in [
         ("Enter", "подтвердить"),
         ("Esc", "отменить, закрыть"),
@@ -44,7 +53,15 @@ pub fn lines(keymap: &Keymap, contexts: &[Context], theme: &Theme) -> Vec<Line<'
     out
 }
 
-pub fn draw(f: &mut Frame, area: Rect, keymap: &Keymap, contexts: &[Context], theme: &Theme, title: &str, scroll: u16) {
+pub fn draw(
+    f: &mut Frame,
+    area: Rect,
+    keymap: &Keymap,
+    contexts: &[Context],
+    theme: &Theme,
+    title: &str,
+    scroll: u16,
+) {
     let lines = lines(keymap, contexts, theme);
     let height = (lines.len() as u16 + 2).min(area.height);
     let rect = centered(area, 60, height);
@@ -58,7 +75,10 @@ pub fn draw(f: &mut Frame, area: Rect, keymap: &Keymap, contexts: &[Context], th
                 Block::bordered()
                     .border_set(theme.borders.set())
                     .border_style(theme.style(Role::Accent))
-                    .title(Span::styled(format!(" Клавиши: {title} "), theme.style(Role::Accent)))
+                    .title(Span::styled(
+                        format!(" Клавиши: {title} "),
+                        theme.style(Role::Accent),
+                    ))
                     .title_bottom(Span::styled(" Esc — закрыть ", theme.style(Role::Dim))),
             ),
         rect,

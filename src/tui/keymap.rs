@@ -116,7 +116,11 @@ const ACTIONS: &[(Action, &str, Option<Context>)] = &[
     (Action::Help, "help", Some(Context::Global)),
     (Action::Quit, "quit", Some(Context::Global)),
     (Action::PaneSale, "pane.sale", Some(Context::Global)),
-    (Action::PaneAcceptance, "pane.acceptance", Some(Context::Global)),
+    (
+        Action::PaneAcceptance,
+        "pane.acceptance",
+        Some(Context::Global),
+    ),
     (Action::PaneStock, "pane.stock", Some(Context::Global)),
     (Action::PaneJournal, "pane.journal", Some(Context::Global)),
     (Action::PaneSettings, "pane.settings", Some(Context::Global)),
@@ -135,10 +139,26 @@ const ACTIONS: &[(Action, &str, Option<Context>)] = &[
     (Action::PrevList, "prev_list", None),
     (Action::Search, "search", None),
     (Action::Refresh, "refresh", None),
-    (Action::SaleManualCode, "sale.manual_code", Some(Context::Sale)),
-    (Action::JournalPeriod, "journal.period", Some(Context::Journal)),
-    (Action::SettingsTheme, "settings.theme", Some(Context::Settings)),
-    (Action::SettingsCheckUtm, "settings.check_utm", Some(Context::Settings)),
+    (
+        Action::SaleManualCode,
+        "sale.manual_code",
+        Some(Context::Sale),
+    ),
+    (
+        Action::JournalPeriod,
+        "journal.period",
+        Some(Context::Journal),
+    ),
+    (
+        Action::SettingsTheme,
+        "settings.theme",
+        Some(Context::Settings),
+    ),
+    (
+        Action::SettingsCheckUtm,
+        "settings.check_utm",
+        Some(Context::Settings),
+    ),
     (Action::AcceptanceAccept, "acceptance.accept", Some(Context::Acceptance)),
     (Action::AcceptanceDifferences, "acceptance.differences", Some(Context::Acceptance)),
     (Action::AcceptanceReject, "acceptance.reject", Some(Context::Acceptance)),
@@ -388,7 +408,8 @@ impl Keymap {
     pub fn overlay(&mut self, file: &str, text: &str) -> Result<(), FileError> {
         let parsed = parse_file(file, text)?;
         for (ctx, key) in parsed.unset {
-            self.bindings.retain(|b| !(b.context == ctx && b.key == key));
+            self.bindings
+                .retain(|b| !(b.context == ctx && b.key == key));
         }
         for b in parsed.set {
             match self
@@ -597,7 +618,10 @@ f8 = { action = "pane.sale", description = "Касса" }
         assert!(e.message_ru().contains("строка 2, позиция 17"));
 
         let e = k
-            .overlay("u.toml", "[global]\n\"ctrl+hyper\" = { action = \"quit\" }\n")
+            .overlay(
+                "u.toml",
+                "[global]\n\"ctrl+hyper\" = { action = \"quit\" }\n",
+            )
             .unwrap_err();
         assert_eq!((e.line, e.col), (2, 1));
         assert!(matches!(e.problem, Problem::UnknownKey(_)));

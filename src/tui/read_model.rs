@@ -57,7 +57,8 @@ impl ProductRow {
             capacity: c.capacity.map(|v| v.display_ru()),
             alc_percent: c.alc_percent.map(|p| p.display_ru()),
             eans: c.eans.iter().map(|e| clean(e)).collect(),
-            price: c.price.map(|p| format!("{} ₽", p.display_ru())),
+            // No ₽ sign: the Linux console fonts do not have it.
+            price: c.price.map(|p| p.display_ru()),
             needs_stamp: c.needs_stamp,
             producer: c
                 .producer
@@ -145,8 +146,12 @@ pub trait ReadModel: Send + Sync {
     fn doc_counts(&self) -> Result<DocCounts, ReadError>;
     /// One list, ordered by what needs action first: New oldest first, Under review with
     /// rejected documents first, Archive newest first.
-    fn documents(&self, list: DocList, offset: usize, limit: usize)
-    -> Result<Page<DocRow>, ReadError>;
+    fn documents(
+        &self,
+        list: DocList,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Page<DocRow>, ReadError>;
     fn document(&self, id: &str) -> Result<Option<DocDetail>, ReadError>;
     /// Product cards in AlcCode order.
     fn products(&self, offset: usize, limit: usize) -> Result<Page<ProductRow>, ReadError>;
@@ -165,7 +170,7 @@ pub struct MemoryModel {
 
 impl MemoryModel {
     pub fn new(mut docs: Vec<DocDetail>, cards: &[ProductCard]) -> MemoryModel {
-        docs.sort_by(|a, b| order_key(&a.row).cmp(&order_key(&b.row)));
+        docs.sort_by_key(|d| order_key(&d.row));
         let mut products: Vec<ProductRow> = cards.iter().map(ProductRow::from_card).collect();
         // The store keeps cards in AlcCode order; the memory model shows them the same way.
         products.sort_by(|a, b| a.alc_code.cmp(&b.alc_code));
@@ -231,7 +236,13 @@ impl ReadModel for MemoryModel {
         Ok(Page {
             offset,
             total: self.products.len(),
-            rows: self.products.iter().skip(offset).take(limit).cloned().collect(),
+            rows: self
+                .products
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .cloned()
+                .collect(),
         })
     }
 
@@ -255,7 +266,11 @@ impl ReadModel for MemoryModel {
     }
 
     fn product(&self, alc_code: &str) -> Result<Option<ProductRow>, ReadError> {
-        Ok(self.products.iter().find(|p| p.alc_code == alc_code).cloned())
+        Ok(self
+            .products
+            .iter()
+            .find(|p| p.alc_code == alc_code)
+            .cloned())
     }
 }
 

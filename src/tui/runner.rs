@@ -83,7 +83,13 @@ where
     let size = terminal.size().map_err(term_err)?;
     let (tx, mut rx) = mpsc::unbounded_channel();
     let probe = feeds.utm_probe.take();
-    let mut core = Core::start(setup, Timestamp::now(), (size.width, size.height), tx, probe);
+    let mut core = Core::start(
+        setup,
+        Timestamp::now(),
+        (size.width, size.height),
+        tx,
+        probe,
+    );
     core.initial_status(&mut feeds.utm, &mut feeds.outbox);
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);

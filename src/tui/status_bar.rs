@@ -27,11 +27,18 @@ const OUTBOX_ERROR_H: i64 = 48;
 
 fn segments(cx: &DrawCx) -> Vec<Segment> {
     let mut out = Vec::new();
-    let seg = |text: String, role: Role, priority: u8| Segment { text, role, priority };
+    let seg = |text: String, role: Role, priority: u8| Segment {
+        text,
+        role,
+        priority,
+    };
     match &cx.status.utm {
         None => out.push(seg("УТМ: ?".into(), Role::Dim, 0)),
         Some(u) => {
-            let since = u.since.map(|t| format!(" с {}", short_time(cx, t))).unwrap_or_default();
+            let since = u
+                .since
+                .map(|t| format!(" с {}", short_time(cx, t)))
+                .unwrap_or_default();
             out.push(if u.fsrar_mismatch.is_some() {
                 seg("УТМ: ЧУЖОЙ ФСРАР ID".into(), Role::Error, 0)
             } else if u.reachable {
@@ -39,6 +46,14 @@ fn segments(cx: &DrawCx) -> Vec<Segment> {
             } else {
                 seg(format!("УТМ: НЕТ СВЯЗИ{since}"), Role::Error, 0)
             });
+            // The UTM's own buffer of cheques it could not pass on to EGAIS (user-pains A4).
+            if let Some(since) = &u.oldest_unsent_cheque {
+                out.push(seg(
+                    format!("Чеки не отправлены с {}", crate::text::sanitize(since)),
+                    Role::Warn,
+                    1,
+                ));
+            }
             for (name, at) in [("RSA", u.rsa_expires), ("ГОСТ", u.gost_expires)] {
                 if let Some(t) = at {
                     let d = days_left(cx.now, t);

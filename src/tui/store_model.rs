@@ -94,7 +94,11 @@ impl ReadModel for StoreModel {
                 for id in list_ids(rtx, list)?.rev().skip(offset).take(limit) {
                     rows.push(row_of(&load(rtx, &id?)?));
                 }
-                return Ok(Page { offset, total, rows });
+                return Ok(Page {
+                    offset,
+                    total,
+                    rows,
+                });
             }
             let mut all = Vec::new();
             for id in list_ids(rtx, list)? {
@@ -103,7 +107,11 @@ impl ReadModel for StoreModel {
             all.sort_by(|a, b| order_key(a).cmp(&order_key(b)).then(a.id.cmp(&b.id)));
             let total = all.len();
             let rows = all.into_iter().skip(offset).take(limit).collect();
-            Ok(Page { offset, total, rows })
+            Ok(Page {
+                offset,
+                total,
+                rows,
+            })
         })?)
     }
 
@@ -125,7 +133,11 @@ impl ReadModel for StoreModel {
                 let (_, v) = row?;
                 rows.push(ProductRow::from_card(&decode(PRODUCTS.name(), v.value())?));
             }
-            Ok(Page { offset, total, rows })
+            Ok(Page {
+                offset,
+                total,
+                rows,
+            })
         })?)
     }
 

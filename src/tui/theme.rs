@@ -13,7 +13,10 @@ use super::file_error::{FileError, Problem};
 
 pub const BUILTIN: [(&str, &str); 3] = [
     ("default", include_str!("../../themes/default.toml")),
-    ("high-contrast", include_str!("../../themes/high-contrast.toml")),
+    (
+        "high-contrast",
+        include_str!("../../themes/high-contrast.toml"),
+    ),
     ("mono", include_str!("../../themes/mono.toml")),
 ];
 
@@ -149,7 +152,8 @@ impl Theme {
     /// Lays a theme text over this theme: a role given replaces that role entirely.
     pub fn overlay(&mut self, file: &str, text: &str) -> Result<(), FileError> {
         let doc = DeTable::parse(text).map_err(|e| FileError::from_toml(file, text, &e))?;
-        let err = |span: std::ops::Range<usize>, p: Problem| FileError::at(file, text, span.start, p);
+        let err =
+            |span: std::ops::Range<usize>, p: Problem| FileError::at(file, text, span.start, p);
         for (key, value) in doc.get_ref().iter() {
             let name = key.get_ref().as_ref();
             if name == "borders" {
@@ -187,8 +191,9 @@ fn parse_role(
     for (key, value) in table.iter() {
         match key.get_ref().as_ref() {
             "fg" | "bg" => {
-                let name = expect_str(value)
-                    .ok_or_else(|| err(value.span(), Problem::UnknownColour(type_of(value).into())))?;
+                let name = expect_str(value).ok_or_else(|| {
+                    err(value.span(), Problem::UnknownColour(type_of(value).into()))
+                })?;
                 let colour = parse_colour(name)
                     .ok_or_else(|| err(value.span(), Problem::UnknownColour(name.into())))?;
                 style = if key.get_ref() == "fg" {
@@ -205,12 +210,10 @@ fn parse_role(
                     ));
                 };
                 for item in items.iter() {
-                    let m = expect_str(item)
-                        .and_then(parse_modifier)
-                        .ok_or_else(|| {
-                            let shown = expect_str(item).unwrap_or(type_of(item));
-                            err(item.span(), Problem::UnknownModifier(shown.into()))
-                        })?;
+                    let m = expect_str(item).and_then(parse_modifier).ok_or_else(|| {
+                        let shown = expect_str(item).unwrap_or(type_of(item));
+                        err(item.span(), Problem::UnknownModifier(shown.into()))
+                    })?;
                     style = style.add_modifier(m);
                 }
             }
@@ -234,26 +237,28 @@ fn type_of(v: &Spanned<DeValue<'_>>) -> &'static str {
 /// The 16 ANSI colours plus the terminal default. RGB and indexed colours are refused on
 /// purpose: the Linux console cannot show them.
 fn parse_colour(s: &str) -> Option<Color> {
-    Some(match s.to_lowercase().replace(['-', '_', ' '], "").as_str() {
-        "reset" | "default" => Color::Reset,
-        "black" => Color::Black,
-        "red" => Color::Red,
-        "green" => Color::Green,
-        "yellow" => Color::Yellow,
-        "blue" => Color::Blue,
-        "magenta" => Color::Magenta,
-        "cyan" => Color::Cyan,
-        "gray" | "grey" => Color::Gray,
-        "darkgray" | "darkgrey" => Color::DarkGray,
-        "lightred" => Color::LightRed,
-        "lightgreen" => Color::LightGreen,
-        "lightyellow" => Color::LightYellow,
-        "lightblue" => Color::LightBlue,
-        "lightmagenta" => Color::LightMagenta,
-        "lightcyan" => Color::LightCyan,
-        "white" => Color::White,
-        _ => return None,
-    })
+    Some(
+        match s.to_lowercase().replace(['-', '_', ' '], "").as_str() {
+            "reset" | "default" => Color::Reset,
+            "black" => Color::Black,
+            "red" => Color::Red,
+            "green" => Color::Green,
+            "yellow" => Color::Yellow,
+            "blue" => Color::Blue,
+            "magenta" => Color::Magenta,
+            "cyan" => Color::Cyan,
+            "gray" | "grey" => Color::Gray,
+            "darkgray" | "darkgrey" => Color::DarkGray,
+            "lightred" => Color::LightRed,
+            "lightgreen" => Color::LightGreen,
+            "lightyellow" => Color::LightYellow,
+            "lightblue" => Color::LightBlue,
+            "lightmagenta" => Color::LightMagenta,
+            "lightcyan" => Color::LightCyan,
+            "white" => Color::White,
+            _ => return None,
+        },
+    )
 }
 
 fn parse_modifier(s: &str) -> Option<Modifier> {
@@ -284,7 +289,11 @@ mod tests {
                     );
                 }
             }
-            assert_ne!(t.borders, Borders::Rounded, "{name}: no rounded borders by default");
+            assert_ne!(
+                t.borders,
+                Borders::Rounded,
+                "{name}: no rounded borders by default"
+            );
         }
     }
 
@@ -295,8 +304,18 @@ mod tests {
             let s = t.style(role);
             assert!(s.fg.is_none() && s.bg.is_none(), "{role:?}");
         }
-        for role in [Role::Selected, Role::Error, Role::Warn, Role::Rejected, Role::Focus] {
-            assert_ne!(t.style(role), t.style(Role::Normal), "{role:?} must stand out");
+        for role in [
+            Role::Selected,
+            Role::Error,
+            Role::Warn,
+            Role::Rejected,
+            Role::Focus,
+        ] {
+            assert_ne!(
+                t.style(role),
+                t.style(Role::Normal),
+                "{role:?} must stand out"
+            );
         }
     }
 

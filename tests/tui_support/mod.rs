@@ -5,16 +5,16 @@
 use std::sync::Arc;
 
 use egais_tui::config::Config;
+use egais_tui::domain::Money;
 use egais_tui::domain::ProductCard;
 use egais_tui::domain::document::{DocState, HistoryEntry};
 use egais_tui::domain::product::Producer;
 use egais_tui::domain::volume::{AlcoholPercent, Volume};
-use egais_tui::domain::Money;
 use egais_tui::egais::status::{OutboxStatus, UtmStatus};
+use egais_tui::tui::Setup;
 use egais_tui::tui::effects::Feeds;
 use egais_tui::tui::headless::{HeadlessOptions, KeyToken, buffer_text, run_script};
 use egais_tui::tui::read_model::{DocDetail, DocRow, MemoryModel, ReadModel};
-use egais_tui::tui::Setup;
 use jiff::{SignedDuration, Timestamp};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -36,7 +36,14 @@ pub fn config(theme: &str) -> Config {
     c
 }
 
-fn doc(id: &str, number: &str, who: &str, summary: &str, state: DocState, hours_ago: i64) -> DocDetail {
+fn doc(
+    id: &str,
+    number: &str,
+    who: &str,
+    summary: &str,
+    state: DocState,
+    hours_ago: i64,
+) -> DocDetail {
     let at = now() - SignedDuration::from_hours(hours_ago);
     let mut history = vec![HistoryEntry {
         at,
@@ -51,14 +58,30 @@ fn doc(id: &str, number: &str, who: &str, summary: &str, state: DocState, hours_
         });
     }
     DocDetail {
-        row: DocRow::new(id, "Входящая ТТН", number, "25.11.2026", who, summary, state, at),
+        row: DocRow::new(
+            id,
+            "Входящая ТТН",
+            number,
+            "25.11.2026",
+            who,
+            summary,
+            state,
+            at,
+        ),
         history,
     }
 }
 
 pub fn documents() -> Vec<DocDetail> {
     vec![
-        doc("WB-0001", "ТТН-101", "ООО «Винторг»", "3 поз., 14 520,00 ₽", DocState::New, 20),
+        doc(
+            "WB-0001",
+            "ТТН-101",
+            "ООО «Винторг»",
+            "3 поз., 14 520,00 ₽",
+            DocState::New,
+            20,
+        ),
         doc(
             "WB-0002",
             "ТТН-102",
@@ -77,37 +100,68 @@ pub fn documents() -> Vec<DocDetail> {
             },
             50,
         ),
-        doc("WB-0004", "ТТН-095", "ООО «Винторг»", "5 поз., 21 000,00 ₽", DocState::UnderReview, 30),
-        doc("WB-0005", "ТТН-080", "ООО «Винторг»", "2 поз., 4 100,00 ₽", DocState::Archive, 200),
+        doc(
+            "WB-0004",
+            "ТТН-095",
+            "ООО «Винторг»",
+            "5 поз., 21 000,00 ₽",
+            DocState::UnderReview,
+            30,
+        ),
+        doc(
+            "WB-0005",
+            "ТТН-080",
+            "ООО «Винторг»",
+            "2 поз., 4 100,00 ₽",
+            DocState::Archive,
+            200,
+        ),
     ]
 }
 
 pub fn products() -> Vec<ProductCard> {
-    let card = |code: &str, name: &str, ean: Option<&str>, cap: &str, pct: &str, price: Option<&str>| ProductCard {
-        alc_code: code.into(),
-        full_name: name.into(),
-        short_name: None,
-        eans: ean.into_iter().map(str::to_string).collect(),
-        capacity: Some(Volume::parse(cap).expect("capacity")),
-        alc_percent: Some(AlcoholPercent::parse(pct).expect("percent")),
-        type_code: "200".into(),
-        producer: Some(Producer {
-            client_reg_id: "010000000001".into(),
-            full_name: "АО «Завод»".into(),
-            short_name: Some("Завод".into()),
-            inn: None,
-            kpp: None,
-            country: Some("643".into()),
-            region: None,
-            address: None,
-        }),
-        is_alcohol: true,
-        needs_stamp: true,
-        price: price.map(|p| Money::parse(p).expect("price")),
-    };
+    let card =
+        |code: &str, name: &str, ean: Option<&str>, cap: &str, pct: &str, price: Option<&str>| {
+            ProductCard {
+                alc_code: code.into(),
+                full_name: name.into(),
+                short_name: None,
+                eans: ean.into_iter().map(str::to_string).collect(),
+                capacity: Some(Volume::parse(cap).expect("capacity")),
+                alc_percent: Some(AlcoholPercent::parse(pct).expect("percent")),
+                type_code: "200".into(),
+                producer: Some(Producer {
+                    client_reg_id: "010000000001".into(),
+                    full_name: "АО «Завод»".into(),
+                    short_name: Some("Завод".into()),
+                    inn: None,
+                    kpp: None,
+                    country: Some("643".into()),
+                    region: None,
+                    address: None,
+                }),
+                is_alcohol: true,
+                needs_stamp: true,
+                price: price.map(|p| Money::parse(p).expect("price")),
+            }
+        };
     vec![
-        card("0150320000003529380", "Водка «Пример» 0,5", Some("4601234567893"), "0.5", "40", Some("499,90")),
-        card("0150320000003529381", "Коньяк «Образец» 0,5", None, "0.5", "40", None),
+        card(
+            "0150320000003529380",
+            "Водка «Пример» 0,5",
+            Some("4601234567893"),
+            "0.5",
+            "40",
+            Some("499,90"),
+        ),
+        card(
+            "0150320000003529381",
+            "Коньяк «Образец» 0,5",
+            None,
+            "0.5",
+            "40",
+            None,
+        ),
         card(
             "0150320000003529382",
             "Вино \u{1b}[31mкрасное\u{1b}[0m «Тест»\u{202e} 0,75",
@@ -165,7 +219,12 @@ pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
         .block_on(f)
 }
 
-pub fn terminal_with(setup: Setup, feeds: Feeds, keys: &str, size: (u16, u16)) -> Terminal<TestBackend> {
+pub fn terminal_with(
+    setup: Setup,
+    feeds: Feeds,
+    keys: &str,
+    size: (u16, u16),
+) -> Terminal<TestBackend> {
     let opts = HeadlessOptions {
         size,
         keys: KeyToken::parse_script(keys).expect("keys"),

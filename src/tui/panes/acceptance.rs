@@ -327,6 +327,22 @@ impl Pane for AcceptancePane {
         self.load_active(cx)
     }
 
+    fn on_data_changed(&mut self, cx: &PaneCx, visible: bool) -> Vec<Cmd> {
+        for w in &mut self.lists {
+            w.invalidate();
+        }
+        if !visible {
+            return Vec::new();
+        }
+        let mut cmds = self.load_active(cx);
+        if let Some(Detail::Shown(d)) = &self.detail {
+            let id = d.row.id.clone();
+            cmds.push(Cmd::Effect(Effect::LoadDocument { id: id.clone() }));
+            self.detail = Some(Detail::Loading(id));
+        }
+        cmds
+    }
+
     fn on_action(&mut self, action: Action, cx: &PaneCx) -> Vec<Cmd> {
         if self.work.is_some() {
             return self.work_on_action(action, cx);
@@ -418,12 +434,21 @@ impl Pane for AcceptancePane {
             draw_detail(f, area, cx, detail);
             return;
         }
-        let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+        let [tabs, body] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
         draw_list_tabs(f, tabs, cx, self);
         let w = &self.lists[self.active];
         let list = self.active_list();
         if let Some(e) = &w.error {
-            draw_empty(f, body, cx, &[("Список не прочитан:", Role::Error), (e.as_str(), Role::Error)]);
+            draw_empty(
+                f,
+                body,
+                cx,
+                &[
+                    ("Список не прочитан:", Role::Error),
+                    (e.as_str(), Role::Error),
+                ],
+            );
             return;
         }
         if !w.is_loaded() {
@@ -461,7 +486,10 @@ fn draw_list_tabs(f: &mut Frame, area: Rect, cx: &DrawCx, pane: &AcceptancePane)
         };
         let rejected = counts.map(|c| c.rejected).unwrap_or(0);
         if *list == DocList::UnderReview && rejected > 0 {
-            label = format!("{}, отклонено {rejected}) ", label.trim_end().trim_end_matches(')'));
+            label = format!(
+                "{}, отклонено {rejected}) ",
+                label.trim_end().trim_end_matches(')')
+            );
         }
         let role = if i == pane.active {
             Role::Selected
@@ -486,8 +514,7 @@ fn state_text(state: &DocState) -> String {
 
 fn draw_table(f: &mut Frame, area: Rect, cx: &DrawCx, w: &ListWindow<DocRow>) {
     // The last row explains the selected document when the columns are too narrow for it.
-    let [table, footer] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    let [table, footer] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
     let height = table.height.saturating_sub(1) as usize;
     let widths = [
         Constraint::Length(10),
@@ -528,12 +555,20 @@ fn draw_table(f: &mut Frame, area: Rect, cx: &DrawCx, w: &ListWindow<DocRow>) {
     );
     let note = match w.selected_row() {
         Some(r) if r.state.is_rejected() => Line::styled(
-            fit(&format!("{}: {}", r.kind, state_text(&r.state)), footer.width as usize),
+            fit(
+                &format!("{}: {}", r.kind, state_text(&r.state)),
+                footer.width as usize,
+            ),
             cx.style(Role::Rejected),
         ),
         Some(r) => Line::styled(
             fit(
-                &format!("{} — {}   {} — открыть", r.kind, r.state.label_ru(), cx.key(Action::Open)),
+                &format!(
+                    "{} — {}   {} — открыть",
+                    r.kind,
+                    r.state.label_ru(),
+                    cx.key(Action::Open)
+                ),
                 footer.width as usize,
             ),
             cx.style(Role::Dim),
@@ -546,13 +581,25 @@ fn draw_table(f: &mut Frame, area: Rect, cx: &DrawCx, w: &ListWindow<DocRow>) {
 fn draw_detail(f: &mut Frame, area: Rect, cx: &DrawCx, detail: &Detail) {
     let back = format!("{} — назад к списку", cx.key(Action::Back));
     let d = match detail {
-        Detail::Loading(_) => return draw_empty(f, area, cx, &[("Загрузка документа…", Role::Dim)]),
+        Detail::Loading(_) => {
+            return draw_empty(f, area, cx, &[("Загрузка документа…", Role::Dim)]);
+        }
         Detail::Missing(id) => {
             let text = format!("Документ {id} не найден: возможно, он удалён");
-            return draw_empty(f, area, cx, &[(text.as_str(), Role::Warn), (back.as_str(), Role::Dim)]);
+            return draw_empty(
+                f,
+                area,
+                cx,
+                &[(text.as_str(), Role::Warn), (back.as_str(), Role::Dim)],
+            );
         }
         Detail::Failed(e) => {
-            return draw_empty(f, area, cx, &[(e.as_str(), Role::Error), (back.as_str(), Role::Dim)]);
+            return draw_empty(
+                f,
+                area,
+                cx,
+                &[(e.as_str(), Role::Error), (back.as_str(), Role::Dim)],
+            );
         }
         Detail::Shown(d) => d,
     };
@@ -560,14 +607,25 @@ fn draw_detail(f: &mut Frame, area: Rect, cx: &DrawCx, detail: &Detail) {
     let title = format!(" {} № {} от {} ", r.kind, r.number, r.date);
     let block = Block::bordered()
         .border_set(cx.theme.borders.set())
-        .border_style(cx.style(if r.state.is_rejected() { Role::Rejected } else { Role::Dim }))
+        .border_style(cx.style(if r.state.is_rejected() {
+            Role::Rejected
+        } else {
+            Role::Dim
+        }))
         .title(Span::styled(title, cx.style(Role::Accent)));
     let inner = block.inner(area);
     f.render_widget(block, area);
     let label = |t: &'static str| Span::styled(t, cx.style(Role::Dim));
-    let state_role = if r.state.is_rejected() { Role::Rejected } else { Role::Normal };
+    let state_role = if r.state.is_rejected() {
+        Role::Rejected
+    } else {
+        Role::Normal
+    };
     let mut lines = vec![
-        Line::from(vec![label("Контрагент: "), Span::raw(r.counterparty.as_str())]),
+        Line::from(vec![
+            label("Контрагент: "),
+            Span::raw(r.counterparty.as_str()),
+        ]),
         Line::from(vec![label("Содержание: "), Span::raw(r.summary.as_str())]),
         Line::from(vec![
             label("Состояние:  "),
@@ -589,10 +647,19 @@ fn draw_detail(f: &mut Frame, area: Rect, cx: &DrawCx, detail: &Detail) {
             .as_deref()
             .map(|n| format!(" — {}", crate::text::sanitize(n)))
             .unwrap_or_default();
-        let role = if h.state.is_rejected() { Role::Rejected } else { Role::Normal };
+        let role = if h.state.is_rejected() {
+            Role::Rejected
+        } else {
+            Role::Normal
+        };
         lines.push(Line::styled(
             fit(
-                &format!("  {}  {}{}", cx.local(h.at, "%d.%m.%Y %H:%M"), state_text(&h.state), note),
+                &format!(
+                    "  {}  {}{}",
+                    cx.local(h.at, "%d.%m.%Y %H:%M"),
+                    state_text(&h.state),
+                    note
+                ),
                 inner.width as usize,
             ),
             cx.style(role),

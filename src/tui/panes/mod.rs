@@ -71,6 +71,11 @@ pub trait Pane {
         Vec::new()
     }
 
+    /// The database changed: forget loaded rows; read again at once if `visible`.
+    fn on_data_changed(&mut self, _cx: &PaneCx, _visible: bool) -> Vec<Cmd> {
+        Vec::new()
+    }
+
     fn on_action(&mut self, action: Action, cx: &PaneCx) -> Vec<Cmd>;
 
     /// A pane with its own text entry open (the acceptance dialogs) takes the raw key

@@ -66,7 +66,11 @@ impl SalePane {
             warning,
             took_ms,
             at: now,
-            lookup: if is_ean { Lookup::Pending } else { Lookup::NotApplicable },
+            lookup: if is_ean {
+                Lookup::Pending
+            } else {
+                Lookup::NotApplicable
+            },
         });
         if is_ean {
             vec![Cmd::Effect(Effect::LookupEan {
@@ -81,7 +85,11 @@ impl SalePane {
         self.record(code, "ввод вручную", None, 0, now)
     }
 
-    pub fn on_product(&mut self, ean: &str, result: Result<Option<ProductRow>, String>) -> Vec<Cmd> {
+    pub fn on_product(
+        &mut self,
+        ean: &str,
+        result: Result<Option<ProductRow>, String>,
+    ) -> Vec<Cmd> {
         if let Some(scan) = self.last_scan.as_mut().filter(|s| s.code == ean) {
             scan.lookup = match result {
                 Ok(Some(p)) => Lookup::Found(p),
@@ -115,7 +123,13 @@ impl Pane for SalePane {
             ScanSource::Evdev => "сканер",
             ScanSource::Terminal => "сканер (через клавиатуру)",
         };
-        self.record(&scan.code, source, scan.warning_ru(), scan.took.as_millis(), now)
+        self.record(
+            &scan.code,
+            source,
+            scan.warning_ru(),
+            scan.took.as_millis(),
+            now,
+        )
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, cx: &DrawCx) {
@@ -153,11 +167,17 @@ impl Pane for SalePane {
         };
         let label = |t: &'static str| Span::styled(t, cx.style(Role::Dim));
         let mut lines = vec![
-            Line::from(vec![label("Код:   "), Span::raw(super::fit(&s.shown, inner.width.saturating_sub(7) as usize))]),
+            Line::from(vec![
+                label("Код:   "),
+                Span::raw(super::fit(&s.shown, inner.width.saturating_sub(7) as usize)),
+            ]),
             Line::from(vec![
                 label("Тип:   "),
                 Span::styled(s.kind.clone(), cx.style(Role::Accent)),
-                Span::styled(format!("  ({}, {} мс)", s.source, s.took_ms), cx.style(Role::Dim)),
+                Span::styled(
+                    format!("  ({}, {} мс)", s.source, s.took_ms),
+                    cx.style(Role::Dim),
+                ),
             ]),
         ];
         let product = match &s.lookup {

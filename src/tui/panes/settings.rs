@@ -43,11 +43,19 @@ impl Pane for SettingsPane {
 
     fn draw(&self, f: &mut Frame, area: Rect, cx: &DrawCx) {
         let [left, right] =
-            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(area);
         let [org, ui] = Layout::vertical([Constraint::Min(8), Constraint::Length(6)]).areas(left);
-        let [utm, outbox] = Layout::vertical([Constraint::Min(10), Constraint::Length(4)]).areas(right);
+        let [utm, outbox] =
+            Layout::vertical([Constraint::Min(10), Constraint::Length(4)]).areas(right);
         let info = cx.info;
-        let or_dash = |s: &str| if s.is_empty() { "не задано".to_string() } else { s.to_string() };
+        let or_dash = |s: &str| {
+            if s.is_empty() {
+                "не задано".to_string()
+            } else {
+                s.to_string()
+            }
+        };
         section(
             f,
             org,
@@ -55,16 +63,39 @@ impl Pane for SettingsPane {
             "Организация",
             vec![
                 kv(cx, "Название", or_dash(&info.org_name), Role::Normal),
-                kv(cx, "ИНН / КПП", format!("{} / {}", or_dash(&info.inn), or_dash(&info.kpp)), Role::Normal),
+                kv(
+                    cx,
+                    "ИНН / КПП",
+                    format!("{} / {}", or_dash(&info.inn), or_dash(&info.kpp)),
+                    Role::Normal,
+                ),
                 kv(
                     cx,
                     "ФСРАР ID",
                     or_dash(&info.fsrar_id),
-                    if info.fsrar_id.is_empty() { Role::Warn } else { Role::Normal },
+                    if info.fsrar_id.is_empty() {
+                        Role::Warn
+                    } else {
+                        Role::Normal
+                    },
                 ),
                 kv(cx, "Адрес", or_dash(&info.address), Role::Normal),
-                kv(cx, "Касса", format!("№ {}  {}", info.till_number, info.outlet), Role::Normal),
-                kv(cx, "Журнал", if info.catering { "общепит".into() } else { "розница".into() }, Role::Normal),
+                kv(
+                    cx,
+                    "Касса",
+                    format!("№ {}  {}", info.till_number, info.outlet),
+                    Role::Normal,
+                ),
+                kv(
+                    cx,
+                    "Журнал",
+                    if info.catering {
+                        "общепит".into()
+                    } else {
+                        "розница".into()
+                    },
+                    Role::Normal,
+                ),
             ],
         );
         section(
@@ -73,10 +104,26 @@ impl Pane for SettingsPane {
             cx,
             "Интерфейс",
             vec![
-                kv(cx, "Тема", format!("{}  ({} — сменить)", cx.theme.name, cx.key(Action::SettingsTheme)), Role::Normal),
+                kv(
+                    cx,
+                    "Тема",
+                    format!(
+                        "{}  ({} — сменить)",
+                        cx.theme.name,
+                        cx.key(Action::SettingsTheme)
+                    ),
+                    Role::Normal,
+                ),
                 kv(cx, "Клавиши", cx.keymap.source.clone(), Role::Normal),
                 kv(cx, "Часовой пояс", info.tz_name.clone(), Role::Normal),
-                kv(cx, "Настройки", info.config_file.clone().unwrap_or_else(|| "по умолчанию".into()), Role::Dim),
+                kv(
+                    cx,
+                    "Настройки",
+                    info.config_file
+                        .clone()
+                        .unwrap_or_else(|| "по умолчанию".into()),
+                    Role::Dim,
+                ),
             ],
         );
         section(f, utm, cx, "УТМ", utm_lines(cx));
@@ -118,7 +165,10 @@ fn kv<'a>(cx: &DrawCx, key: &'a str, value: String, role: Role) -> Line<'a> {
 fn utm_lines<'a>(cx: &DrawCx) -> Vec<Line<'a>> {
     let mut lines = vec![kv(cx, "Адрес", cx.info.utm_url.clone(), Role::Normal)];
     let Some(u) = &cx.status.utm else {
-        lines.push(Line::styled("состояние ещё не проверялось", cx.style(Role::Dim)));
+        lines.push(Line::styled(
+            "состояние ещё не проверялось",
+            cx.style(Role::Dim),
+        ));
         lines.push(Line::styled(
             format!("{} — проверить сейчас", cx.key(Action::SettingsCheckUtm)),
             cx.style(Role::Dim),
@@ -140,12 +190,20 @@ fn utm_lines<'a>(cx: &DrawCx) -> Vec<Line<'a>> {
             .unwrap_or_else(|| "—".into())
     };
     lines.push(kv(cx, "Версия", clean(&u.version), Role::Normal));
-    lines.push(kv(cx, "ФСРАР ID ключа", clean(&u.utm_fsrar_id), Role::Normal));
+    lines.push(kv(
+        cx,
+        "ФСРАР ID ключа",
+        clean(&u.utm_fsrar_id),
+        Role::Normal,
+    ));
     if let Some(m) = &u.fsrar_mismatch {
         lines.push(kv(
             cx,
             "Внимание",
-            format!("УТМ другой организации ({}): отправка остановлена", crate::text::sanitize(m)),
+            format!(
+                "УТМ другой организации ({}): отправка остановлена",
+                crate::text::sanitize(m)
+            ),
             Role::Error,
         ));
     }
@@ -177,10 +235,19 @@ fn utm_lines<'a>(cx: &DrawCx) -> Vec<Line<'a>> {
             .as_deref()
             .map(|s| format!("с {}", crate::text::sanitize(s)))
             .unwrap_or_else(|| "нет".into()),
-        if u.oldest_unsent_cheque.is_some() { Role::Warn } else { Role::Ok },
+        if u.oldest_unsent_cheque.is_some() {
+            Role::Warn
+        } else {
+            Role::Ok
+        },
     ));
     if let Some(e) = &u.last_error {
-        lines.push(kv(cx, "Ошибка", crate::text::sanitize(e).into_owned(), Role::Error));
+        lines.push(kv(
+            cx,
+            "Ошибка",
+            crate::text::sanitize(e).into_owned(),
+            Role::Error,
+        ));
     }
     lines
 }

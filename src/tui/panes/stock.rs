@@ -25,12 +25,21 @@ pub struct StockPane {
 impl StockPane {
     fn load(offset: Option<usize>) -> Vec<Cmd> {
         offset
-            .map(|offset| Cmd::Effect(Effect::LoadProducts { offset, limit: PAGE }))
+            .map(|offset| {
+                Cmd::Effect(Effect::LoadProducts {
+                    offset,
+                    limit: PAGE,
+                })
+            })
             .into_iter()
             .collect()
     }
 
-    pub fn on_products(&mut self, result: Result<Page<ProductRow>, String>, cx: &PaneCx) -> Vec<Cmd> {
+    pub fn on_products(
+        &mut self,
+        result: Result<Page<ProductRow>, String>,
+        cx: &PaneCx,
+    ) -> Vec<Cmd> {
         match result {
             Ok(page) => {
                 self.list.apply(page);
@@ -78,6 +87,15 @@ impl Pane for StockPane {
         self.on_enter(cx)
     }
 
+    fn on_data_changed(&mut self, cx: &PaneCx, visible: bool) -> Vec<Cmd> {
+        self.list.invalidate();
+        if visible {
+            self.on_enter(cx)
+        } else {
+            Vec::new()
+        }
+    }
+
     fn on_action(&mut self, action: Action, cx: &PaneCx) -> Vec<Cmd> {
         let rows = cx.body_rows.saturating_sub(5).max(1);
         let offset = match action {
@@ -107,7 +125,12 @@ impl Pane for StockPane {
         };
         if matches!(
             action,
-            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End
+            Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Home
+                | Action::End
         ) {
             self.picked = None;
         }
@@ -133,7 +156,15 @@ impl Pane for StockPane {
             head,
         );
         if let Some(e) = &self.list.error {
-            draw_empty(f, table, cx, &[("Товары не прочитаны:", Role::Error), (e.as_str(), Role::Error)]);
+            draw_empty(
+                f,
+                table,
+                cx,
+                &[
+                    ("Товары не прочитаны:", Role::Error),
+                    (e.as_str(), Role::Error),
+                ],
+            );
         } else if !self.list.is_loaded() {
             draw_empty(f, table, cx, &[("Загрузка…", Role::Dim)]);
         } else if self.list.is_empty() {
@@ -143,7 +174,10 @@ impl Pane for StockPane {
                 cx,
                 &[
                     ("Карточек товаров нет", Role::Normal),
-                    ("Они появятся после приёмки первой накладной (Приёмка)", Role::Dim),
+                    (
+                        "Они появятся после приёмки первой накладной (Приёмка)",
+                        Role::Dim,
+                    ),
                 ],
             );
         } else {
@@ -155,8 +189,15 @@ impl Pane for StockPane {
 
 fn draw_table(f: &mut Frame, area: Rect, cx: &DrawCx, w: &ListWindow<ProductRow>) {
     let height = area.height.saturating_sub(1) as usize;
-    let header = Row::new(["Наименование", "Алкокод", "Объём", "Крепость", "Штрихкод", "Цена"])
-        .style(cx.style(Role::Accent));
+    let header = Row::new([
+        "Наименование",
+        "Алкокод",
+        "Объём",
+        "Крепость",
+        "Штрихкод",
+        "Цена, руб.",
+    ])
+    .style(cx.style(Role::Accent));
     let rows: Vec<Row> = w
         .visible(height)
         .into_iter()
@@ -164,13 +205,20 @@ fn draw_table(f: &mut Frame, area: Rect, cx: &DrawCx, w: &ListWindow<ProductRow>
             let Some(p) = row else {
                 return Row::new(["…"]).style(cx.style(Role::Dim));
             };
-            let role = if i == w.selected { Role::Selected } else { Role::Normal };
+            let role = if i == w.selected {
+                Role::Selected
+            } else {
+                Role::Normal
+            };
             Row::new([
                 p.name.clone(),
                 p.alc_code.clone(),
                 p.capacity.clone().unwrap_or_default(),
                 p.alc_percent.clone().unwrap_or_default(),
-                p.eans.first().cloned().unwrap_or_else(|| "не привязан".into()),
+                p.eans
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "не привязан".into()),
                 p.price.clone().unwrap_or_default(),
             ])
             .style(cx.style(role))
@@ -184,7 +232,10 @@ fn draw_table(f: &mut Frame, area: Rect, cx: &DrawCx, w: &ListWindow<ProductRow>
         Constraint::Length(13),
         Constraint::Length(11),
     ];
-    f.render_widget(Table::new(rows, widths).header(header).column_spacing(1), area);
+    f.render_widget(
+        Table::new(rows, widths).header(header).column_spacing(1),
+        area,
+    );
 }
 
 fn draw_detail(f: &mut Frame, area: Rect, cx: &DrawCx, p: Option<&ProductRow>) {
@@ -207,12 +258,22 @@ fn draw_detail(f: &mut Frame, area: Rect, cx: &DrawCx, p: Option<&ProductRow>) {
         Span::raw(p.eans.join(", "))
     };
     let lines = vec![
-        Line::from(vec![label("Полное наименование: "), Span::raw(fit(&p.full_name, width.saturating_sub(21)))]),
+        Line::from(vec![
+            label("Полное наименование: "),
+            Span::raw(fit(&p.full_name, width.saturating_sub(21))),
+        ]),
         Line::from(vec![
             label("Производитель: "),
-            Span::raw(fit(p.producer.as_deref().unwrap_or("—"), width.saturating_sub(40))),
+            Span::raw(fit(
+                p.producer.as_deref().unwrap_or("—"),
+                width.saturating_sub(40),
+            )),
             label("   Марка: "),
-            Span::raw(if p.needs_stamp { "нужна" } else { "не нужна" }),
+            Span::raw(if p.needs_stamp {
+                "нужна"
+            } else {
+                "не нужна"
+            }),
         ]),
         Line::from(vec![label("Штрихкоды: "), eans]),
     ];

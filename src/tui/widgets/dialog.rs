@@ -56,7 +56,11 @@ impl Confirm {
             .unwrap_or(30) as u16
             + 6;
         let rect = centered(area, width.min(70), self.lines.len() as u16 + 5);
-        let role = if self.destructive { Role::Error } else { Role::Accent };
+        let role = if self.destructive {
+            Role::Error
+        } else {
+            Role::Accent
+        };
         let mut lines: Vec<Line> = self
             .lines
             .iter()
@@ -180,7 +184,10 @@ impl InputDialog {
         let block = Block::bordered()
             .border_set(theme.borders.set())
             .border_style(theme.style(Role::Accent))
-            .title(Span::styled(format!(" {} ", self.title), theme.style(Role::Accent)));
+            .title(Span::styled(
+                format!(" {} ", self.title),
+                theme.style(Role::Accent),
+            ));
         let inner = block.inner(rect);
         f.render_widget(block.style(theme.style(Role::Normal)), rect);
         let [prompt, field, error, hint] = Layout::vertical([
@@ -200,7 +207,10 @@ impl InputDialog {
             field,
         );
         let cursor_x = self.input.visual_cursor().saturating_sub(scroll) as u16;
-        f.set_cursor_position((field.x + cursor_x.min(field.width.saturating_sub(1)), field.y));
+        f.set_cursor_position((
+            field.x + cursor_x.min(field.width.saturating_sub(1)),
+            field.y,
+        ));
         if let Some(e) = &self.error {
             f.render_widget(
                 Paragraph::new(e.as_str()).style(theme.style(Role::Error)),
@@ -263,7 +273,10 @@ mod tests {
     fn numbers_are_validated() {
         let k = InputKind::Number { min: 1, max: 366 };
         assert_eq!(validate(k, " 30 "), Ok(InputValue::Number(30)));
-        assert_eq!(validate(k, "1 000").unwrap_err(), "Введите число от 1 до 366");
+        assert_eq!(
+            validate(k, "1 000").unwrap_err(),
+            "Введите число от 1 до 366"
+        );
         assert!(validate(k, "0").is_err());
         assert!(validate(k, "abc").unwrap_err().contains("не целое"));
         assert_eq!(validate(k, "").unwrap_err(), "Введите число");
@@ -275,7 +288,11 @@ mod tests {
             validate(InputKind::Code, "4601234567893"),
             Ok(InputValue::Text("4601234567893".into()))
         );
-        assert!(validate(InputKind::Code, "46О1").unwrap_err().contains("раскладку"));
+        assert!(
+            validate(InputKind::Code, "46О1")
+                .unwrap_err()
+                .contains("раскладку")
+        );
     }
 
     #[test]

@@ -161,7 +161,10 @@ mod tests {
         assert_eq!(w.selected_row(), None, "not loaded yet");
         w.apply(page(want, 100_000));
         assert_eq!(w.selected_row(), Some(&5_001));
-        assert_eq!(w.move_by(isize::MAX / 2, 20).map(|o| o > 99_000), Some(true));
+        assert_eq!(
+            w.move_by(isize::MAX / 2, 20).map(|o| o > 99_000),
+            Some(true)
+        );
     }
 
     #[test]

@@ -134,7 +134,10 @@ impl Picker {
         let block = Block::bordered()
             .border_set(theme.borders.set())
             .border_style(theme.style(Role::Accent))
-            .title(Span::styled(format!(" {} ", self.title), theme.style(Role::Accent)));
+            .title(Span::styled(
+                format!(" {} ", self.title),
+                theme.style(Role::Accent),
+            ));
         let inner = block.inner(rect);
         f.render_widget(block.style(theme.style(Role::Normal)), rect);
         let [field, list, hint] = Layout::vertical([
@@ -179,7 +182,8 @@ impl Picker {
             );
         }
         f.render_widget(
-            Paragraph::new("↑↓ — выбор   Enter — взять   Esc — отмена").style(theme.style(Role::Dim)),
+            Paragraph::new("↑↓ — выбор   Enter — взять   Esc — отмена")
+                .style(theme.style(Role::Dim)),
             hint,
         );
     }
