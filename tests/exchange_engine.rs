@@ -50,6 +50,29 @@ fn drain(events: &mut tokio::sync::mpsc::Receiver<ExchangeEvent>) -> Vec<Exchang
     out
 }
 
+/// Collects events until one matches (bounded): the store is committed before the event
+/// is emitted, so a test that saw the store change may still have to wait for it.
+async fn events_until(
+    events: &mut tokio::sync::mpsc::Receiver<ExchangeEvent>,
+    found: impl Fn(&ExchangeEvent) -> bool,
+) -> Vec<ExchangeEvent> {
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        match tokio::time::timeout_at(deadline, events.recv()).await {
+            Ok(Some(e)) => {
+                let done = found(&e);
+                seen.push(e);
+                if done {
+                    return seen;
+                }
+            }
+            Ok(None) => panic!("event channel closed; seen {seen:?}"),
+            Err(_) => panic!("timed out waiting for an event; seen {seen:?}"),
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_outgoing_type_goes_send_ticket_state_change() {
     let sim = start_sim(|c| c.seed_invoices = 3).await;
@@ -234,9 +257,11 @@ async fn every_outgoing_type_goes_send_ticket_state_change() {
         matches!(entry(&store, "cheque-1").state, OutboxState::Sent { .. })
     })
     .await;
-    let events = drain(&mut engine.events);
-    assert!(events.iter().any(|e| matches!(e,
-        ExchangeEvent::ChequeRegistered { id, url, .. } if id == "cheque-1" && url.starts_with("http://check.egais.ru?id="))));
+    let events = events_until(&mut engine.events, |e| {
+        matches!(e, ExchangeEvent::ChequeRegistered { id, url, .. }
+            if id == "cheque-1" && url.starts_with("http://check.egais.ru?id="))
+    })
+    .await;
     assert!(events.iter().any(|e| matches!(e,
         ExchangeEvent::TicketFor { doc_ref: Some(r), accepted: false, is_final: true, .. } if r == "wo-too-much")));
     assert_eq!(
@@ -363,9 +388,12 @@ async fn a_malformed_reply_is_reconciled_from_the_tickets_not_resent() {
         ),
         other => panic!("{other:?}"),
     }
+    let events = events_until(&mut engine.events, |e| {
+        matches!(e, ExchangeEvent::Reconciled { found: true, .. })
+    })
+    .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(sim.control.received().len(), 1, "never posted twice");
-    let events = drain(&mut engine.events);
     assert!(
         events
             .iter()
@@ -429,6 +457,32 @@ async fn a_duplicated_incoming_document_is_applied_once() {
     .await;
     assert_eq!(applied_count(&store, "WayBill_v4"), 1);
     assert_eq!(applied_count(&store, "TTNInformF2Reg"), 1);
+
+    // The same invoice with different bytes (re-serialised by the UTM, say): recognised
+    // by its identity (shipper, number, date), not only by its hash.
+    let original = archived(&store)
+        .into_iter()
+        .find(|(d, _)| d.utm_type == "WayBill_v4")
+        .unwrap()
+        .0
+        .raw;
+    let text = String::from_utf8(original).unwrap();
+    let reshaped = text.replacen("<ns:Owner>", "<!-- re-sent --><ns:Owner>", 1);
+    assert_ne!(reshaped, text);
+    sim.control
+        .with_state(|s| s.inject_out("WayBill_v4", reshaped.into_bytes(), None));
+    engine.control.poll_now();
+    wait_for("opt/out drained", WAIT, || {
+        sim.control.with_state(|s| s.out_len()) == 0
+    })
+    .await;
+    let last = archived(&store).pop().unwrap();
+    assert!(
+        matches!(last.1, InboxState::Duplicate { .. }),
+        "{:?}",
+        last.1
+    );
+    assert_eq!(applied_count(&store, "WayBill_v4"), 1);
     engine.shutdown().await;
     sim.shutdown().await;
 }
@@ -796,5 +850,105 @@ async fn the_documents_register_follows_tickets_and_utm_refusals() {
         OutboxState::Refused { .. }
     ));
     engine.shutdown().await;
+    sim.shutdown().await;
+}
+
+const CHILD_DIR: &str = "EGAIS_TEST_KILL9_DIR";
+const CHILD_URL: &str = "EGAIS_TEST_KILL9_URL";
+
+/// Helper process for `a_real_kill_9_between_post_and_reply_sends_nothing_twice`: runs
+/// the engine on the given store until it is killed. Started by that test only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "helper process, started by the kill -9 test"]
+async fn kill9_child_engine() {
+    let (Ok(dir), Ok(url)) = (std::env::var(CHILD_DIR), std::env::var(CHILD_URL)) else {
+        return;
+    };
+    let store = Arc::new(Store::open(std::path::Path::new(&dir)).expect("child store"));
+    let _engine = spawn_engine(&store, &url, fast_engine());
+    tokio::time::sleep(Duration::from_secs(60)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_kill_9_between_post_and_reply_sends_nothing_twice() {
+    // The UTM takes the document at once but answers only after 5 s: the process is
+    // killed inside that window.
+    let sim = start_sim(|c| c.faults.reply_delay_ms = 5000).await;
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        send(
+            &store,
+            "co",
+            "ActChargeOnShop_v2",
+            charge_on("co", "0300000000000999999", 1),
+        );
+    }
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "kill9_child_engine",
+            "--test-threads",
+            "1",
+        ])
+        .env(CHILD_DIR, dir.path())
+        .env(CHILD_URL, sim.url())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("child process");
+    let waited = tokio::time::timeout(WAIT, async {
+        while sim.control.received().is_empty() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await;
+    child.kill().expect("kill -9");
+    let _ = child.wait();
+    waited.expect("the child posted the document");
+    assert_eq!(sim.control.received().len(), 1);
+
+    sim.control.set_faults(Faults::default());
+    let store = open_store(&dir);
+    assert!(
+        matches!(entry(&store, "co").state, OutboxState::InFlight { .. }),
+        "the POST was outstanding when the process died"
+    );
+    let cfg = ExchangeConfig {
+        reconcile_grace: Duration::from_secs(600),
+        ..fast_engine()
+    };
+    let engine = spawn_engine(&store, &sim.url(), cfg);
+    wait_for("the ticket settles it", WAIT, || is_archive(&store, "co")).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(sim.control.received().len(), 1, "not posted again");
+    engine.shutdown().await;
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_does_not_wait_for_a_hanging_utm() {
+    use egais_tui::egais::exchange::{Exchange, SHUTDOWN_GRACE};
+    use egais_tui::egais::utm::UtmClient;
+
+    let sim = start_sim(|c| c.faults.slow_ms = 20_000).await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_store(&dir);
+    let mut cfg = utm_config(&sim.url());
+    cfg.request_timeout_ms = 30_000;
+    let engine = Exchange::spawn(
+        store.clone(),
+        UtmClient::new(&cfg, FSRAR).unwrap(),
+        Arc::new(TestHandler),
+        fast_engine(),
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = std::time::Instant::now();
+    engine.shutdown().await;
+    assert!(started.elapsed() < SHUTDOWN_GRACE + Duration::from_secs(1));
+    // The store is free again for the next start.
+    let _store = reopen(store, dir.path()).await;
+    sim.control.set_faults(Faults::default());
     sim.shutdown().await;
 }

@@ -605,14 +605,22 @@ impl Engine {
                 return false;
             }
         };
+        let mut back_online = false;
         self.ch.utm.send_modify(|s| {
             if !s.reachable {
+                back_online = true;
                 s.reachable = true;
                 s.since = Some(Timestamp::now());
                 s.last_error = None;
             }
         });
-        let mut changed = false;
+        if back_online {
+            // The UTM is back: send now instead of sleeping out the backoff, and check
+            // who is listening (the guard was dropped when it went away).
+            self.backoff = self.cfg.backoff_min;
+            self.next_status = Instant::now();
+        }
+        let mut changed = back_online;
         for entry in list {
             match self
                 .process_incoming(&entry.doc_type, &entry.id, entry.reply_id.as_deref())

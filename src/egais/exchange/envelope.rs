@@ -12,7 +12,8 @@ pub struct Envelope {
     /// The document's own `Identity`, if it has one.
     pub identity: Option<String>,
     pub ticket: Option<TicketInfo>,
-    /// Markers of the document's identity beyond its bytes (see [`identity_markers`]).
+    /// Markers of the document's identity beyond its bytes (WBRegId of a справка Б, a
+    /// ticket's transport id and stage, an invoice's shipper, number and date).
     pub identity_markers: Vec<String>,
 }
 
@@ -216,5 +217,12 @@ mod tests {
         assert!(peek(b"<Documents><Document/></Documents>").is_err());
         assert!(peek(b"<Documents><Document><a/><b/></Document></Documents>").is_err());
         assert!(peek(b"<Documents><Document><a>").is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn random_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
+            let _ = peek(&bytes);
+        }
     }
 }

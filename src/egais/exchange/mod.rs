@@ -15,6 +15,20 @@
 //!   is deleted last. A crash anywhere re-fetches the same delivery, finds it archived or
 //!   applied, and only deletes it.
 //!
+//! # Use
+//!
+//! ```text
+//! let client = UtmClient::new(&config.utm, &config.organisation.fsrar_id)?;
+//! let handler = Arc::new(RegisterHandler { inner: MyDomainHandler });   // or ArchiveOnly
+//! let mut exchange = Exchange::spawn(store.clone(), client, handler,
+//!                                    ExchangeConfig::from_config(&config.utm));
+//! // business code, one transaction:
+//! store.write(|tx| { documents::insert(tx, &rec)?; …; outbox::enqueue(tx, doc)?; Ok(()) })?;
+//! exchange.control.wake();                 // send now, not at the next timer
+//! exchange.events.recv().await             // ExchangeEvent for the UI
+//! exchange.utm_status.borrow().clone()     // UtmStatus for the status bar
+//! ```
+//!
 //! [`outbox::enqueue`]: crate::store::outbox::enqueue
 
 mod engine;
@@ -152,7 +166,10 @@ impl Default for ExchangeConfig {
     }
 }
 
-/// The running engine.
+/// How long [`ExchangeHandle::shutdown`] lets a request in progress finish.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+
+/// The running engine. Dropping the handle (and every [`ExchangeControl`] clone) stops it.
 pub struct ExchangeHandle {
     pub events: mpsc::Receiver<ExchangeEvent>,
     pub utm_status: watch::Receiver<UtmStatus>,
@@ -186,10 +203,19 @@ impl ExchangeControl {
 }
 
 impl ExchangeHandle {
-    /// Stops the engine and waits for the task to end.
+    /// Stops the engine and waits for the task to end. A request still waiting on a slow
+    /// UTM is abandoned after [`SHUTDOWN_GRACE`]: that is safe at any point, exactly like
+    /// a crash (entries in flight are reconciled at the next start).
     pub async fn shutdown(self) {
         self.control.stop();
-        let _ = self.task.await;
+        let mut task = self.task;
+        if tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
+            .await
+            .is_err()
+        {
+            task.abort();
+            let _ = task.await;
+        }
     }
 
     /// Waits for the task to end by itself (tests with a crash point).

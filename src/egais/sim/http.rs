@@ -121,7 +121,11 @@ async fn read_xml_file(mut form: Multipart) -> Result<Vec<u8>, PostError> {
     Err(bad("В запросе нет файла xml_file".into()))
 }
 
-fn post_result(s: &Shared, r: Result<PostOk, PostError>) -> Response {
+async fn post_result(s: &Shared, r: Result<PostOk, PostError>) -> Response {
+    let delay = s.lock().faults.reply_delay_ms;
+    if delay > 0 && r.is_ok() {
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+    }
     match r {
         Ok(ok) => {
             if s.lock().faults.malformed_reply {
@@ -145,7 +149,7 @@ async fn post_document(
         Ok(bytes) => s.lock().post_document(&doc_type, bytes),
         Err(e) => Err(e),
     };
-    post_result(&s, r)
+    post_result(&s, r).await
 }
 
 async fn post_cheque(State(s): State<Shared>, form: Multipart) -> Response {
@@ -153,7 +157,7 @@ async fn post_cheque(State(s): State<Shared>, form: Multipart) -> Response {
         Ok(bytes) => s.lock().post_cheque(bytes),
         Err(e) => Err(e),
     };
-    post_result(&s, r)
+    post_result(&s, r).await
 }
 
 async fn in_list(State(s): State<Shared>) -> Response {

@@ -193,6 +193,9 @@ pub struct SimArgs {
     /// Delay every answer by this many milliseconds.
     #[arg(long, default_value_t = 0)]
     pub fault_slow_ms: u64,
+    /// Accept POSTed documents at once but answer after this many milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub fault_reply_delay_ms: u64,
     /// Answer every request with HTTP 500.
     #[arg(long)]
     pub fault_http_500: bool,
@@ -228,6 +231,7 @@ impl SimArgs {
             faults: Faults {
                 down: self.fault_down,
                 slow_ms: self.fault_slow_ms,
+                reply_delay_ms: self.fault_reply_delay_ms,
                 http_500: self.fault_http_500,
                 malformed_reply: self.fault_malformed_reply,
                 malformed_documents: self.fault_malformed_documents,
@@ -254,4 +258,43 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
     tokio::signal::ctrl_c().await?;
     handle.shutdown().await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        sim: SimArgs,
+    }
+
+    #[test]
+    fn command_line_flags_become_the_config() {
+        let cli = Cli::try_parse_from([
+            "utm-sim",
+            "--listen",
+            "127.0.0.1:18080",
+            "--seed-invoices",
+            "3",
+            "--fault-duplicates",
+            "--fault-wrong-fsrar-id",
+            "030000000001",
+            "--fault-slow-ms",
+            "250",
+        ])
+        .unwrap();
+        let cfg = cli.sim.to_config();
+        assert_eq!(cfg.listen.port(), 18080);
+        assert_eq!(cfg.seed_invoices, 3);
+        assert!(cfg.faults.duplicates);
+        assert_eq!(cfg.faults.slow_ms, 250);
+        assert_eq!(cfg.faults.wrong_fsrar_id.as_deref(), Some("030000000001"));
+        assert!(!cfg.faults.down);
+        assert_eq!(cfg.stock_query_min_interval, Duration::from_secs(3600));
+        assert!(Cli::try_parse_from(["utm-sim", "--listen", "not-an-address"]).is_err());
+    }
 }

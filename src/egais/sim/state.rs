@@ -22,6 +22,9 @@ pub struct Faults {
     pub down: bool,
     /// Delay every answer by this many milliseconds.
     pub slow_ms: u64,
+    /// Accept a POSTed document at once but send the answer only after this many
+    /// milliseconds (the window in which a client can die between send and reply).
+    pub reply_delay_ms: u64,
     /// Answer every UTM request with HTTP 500.
     pub http_500: bool,
     /// Answer POSTs with broken XML (the document is still accepted).

@@ -12,7 +12,7 @@ mod error;
 pub mod info;
 pub mod reply;
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use reqwest::multipart::{Form, Part};
@@ -44,12 +44,14 @@ pub struct ChequeReceipt {
     pub sign: String,
 }
 
+/// Cheap to clone; clones share the connection pool and the FSRAR ID check.
+#[derive(Clone)]
 pub struct UtmClient {
     http: reqwest::Client,
     base: String,
     expected_fsrar_id: String,
     request_timeout: Duration,
-    guard: Mutex<Option<(Instant, String)>>,
+    guard: Arc<Mutex<Option<(Instant, String)>>>,
 }
 
 impl UtmClient {
@@ -83,7 +85,7 @@ impl UtmClient {
             base,
             expected_fsrar_id: expected_fsrar_id.trim().to_string(),
             request_timeout,
-            guard: Mutex::new(None),
+            guard: Arc::new(Mutex::new(None)),
         })
     }
 

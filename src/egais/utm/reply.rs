@@ -141,4 +141,21 @@ mod tests {
         assert_eq!(r.error.as_deref(), Some("Проверка не пройдена"));
         assert!(parse_utm_reply(b"<html/>").is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn listings_never_panic_and_keep_only_fetchable_entries(
+            urls in proptest::collection::vec("[ -~]{0,60}", 0..8)
+        ) {
+            let body: String = urls
+                .iter()
+                .map(|u| format!("<url>{}</url>", crate::egais::utm::dom::escape(u)))
+                .collect();
+            let list = parse_out_list(format!("<A>{body}<ver>1</ver></A>").as_bytes()).unwrap();
+            for e in list {
+                proptest::prop_assert!(!e.doc_type.is_empty() && !e.id.is_empty());
+                proptest::prop_assert!(!e.doc_type.contains('/') && !e.id.contains('/'));
+            }
+        }
+    }
 }
