@@ -244,7 +244,8 @@ async fn accept_in_full_archives_and_registers_stamps() {
     let cards = h.store.read(egais_tui::store::products::all).unwrap();
     assert_eq!(cards.len(), sim_invoices(&h)[0].positions.len());
     assert!(cards.iter().all(|c| c.is_alcohol && c.needs_stamp));
-    assert_eq!(h.count_in(DocList::Archive), 1);
+    h.wait_for("the pane's archive", |h| h.count_in(DocList::Archive) == 1)
+        .await;
     h.shutdown().await;
 }
 
@@ -423,7 +424,15 @@ async fn a_rejection_ticket_shows_red_and_the_invoice_can_be_answered_again() {
         unreachable!()
     };
     assert!(reason.contains("не найдена"), "{reason}");
-    // Shown first in Under review, with the reason.
+    // Shown first in Under review, with the reason (the pane reloads on the exchange's
+    // news, which may come a moment after the store changed).
+    h.wait_for("the pane to show the refusal", |h| {
+        h.pane
+            .rows(DocList::UnderReview)
+            .first()
+            .is_some_and(|s| s.state.is_rejected())
+    })
+    .await;
     let first = &h.pane.rows(DocList::UnderReview)[0];
     assert!(first.state.is_rejected());
     // The cashier may answer again (here: reject); it is sent as a new act.
