@@ -120,12 +120,7 @@ impl Harness {
             if let ExchangeEvent::DocumentReceived { element, .. } = &ev
                 && AcceptanceInbox::handles(element)
             {
-                let fx = if element == "ReplyNoAnswerTTN" {
-                    let event = self.service.no_answer_event();
-                    self.pane.handle_event(event)
-                } else {
-                    self.pane.handle_event(Event::Changed)
-                };
+                let fx = self.pane.handle_event(Event::Changed);
                 self.run(fx);
             }
             self.seen.push(ev);

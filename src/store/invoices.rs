@@ -454,6 +454,11 @@ pub fn put_no_answer(
     Ok(())
 }
 
+pub fn clear_no_answer(tx: &WriteTransaction) -> Result<(), StoreError> {
+    tx.open_table(NO_ANSWER)?.remove("last")?;
+    Ok(())
+}
+
 pub fn no_answer(
     tx: &ReadTransaction,
 ) -> Result<Option<(Timestamp, Vec<NoAnswerEntry>)>, StoreError> {

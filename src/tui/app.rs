@@ -203,6 +203,7 @@ impl Effect {
                     crate::tui::acceptance::Effect::Reload
                         | crate::tui::acceptance::Effect::Open { .. }
                         | crate::tui::acceptance::Effect::PrepareBinding { .. }
+                        | crate::tui::acceptance::Effect::LoadNoAnswer
                 )
         )
     }

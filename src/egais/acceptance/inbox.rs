@@ -10,8 +10,8 @@ use super::convert;
 use crate::domain::acceptance::{AnswerEffect, Verdict};
 use crate::domain::invoice::MergeOutcome;
 use crate::egais::exchange::{Applied, HandlerError, InboxDoc, InboxHandler};
-use crate::egais::xml::common::Conclusion;
 use crate::egais::xml::Incoming;
+use crate::egais::xml::common::Conclusion;
 use crate::store::invoices::{self, ACT_DOC_TYPE, AnswerKind, InvoiceStoreError};
 
 /// The element names this handler applies; everything else is only archived.

@@ -85,7 +85,22 @@ impl AcceptanceService {
     /// "Запросить непринятые": QueryNATTN; the reply (ReplyNoAnswerTTN) arrives later.
     pub fn query_no_answer(&self, now: Timestamp) -> Result<(), StoreError> {
         let q = QueryNattn::for_fsrar_id(&self.fsrar_id);
-        self.enqueue_query(q.doc_type(), q.to_xml(&self.fsrar_id), now)
+        let xml = q.to_xml(&self.fsrar_id);
+        self.store.write(|tx| {
+            // The previous reply is out of date the moment a new one is asked for.
+            invoices::clear_no_answer(tx)?;
+            outbox::enqueue(
+                tx,
+                OutgoingDoc {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    doc_type: q.doc_type().to_string(),
+                    xml: xml.into_bytes(),
+                    doc_ref: None,
+                    created_at: now,
+                },
+            )
+            .map(|_| ())
+        })
     }
 
     /// "Запросить повторно": QueryResendDoc with WBREGID for a lost invoice.
@@ -159,6 +174,11 @@ impl AcceptanceService {
                     "Запрос непринятых накладных поставлен в очередь, ответ ЕГАИС появится здесь"
                         .into(),
                 ),
+                Err(e) => Event::Failed(e.message_ru()),
+            },
+            Effect::LoadNoAnswer => match self.no_answer() {
+                Ok(Some((_, entries))) => Event::NoAnswer(entries),
+                Ok(None) => Event::NoAnswerNotYet,
                 Err(e) => Event::Failed(e.message_ru()),
             },
             Effect::QueryResend { wb_reg_id } => match self.query_resend(&wb_reg_id, now) {

@@ -1,17 +1,16 @@
 //! What the exchange engine's news means for the Приёмка pane. The app's wiring forwards
-//! these messages into the loop (`Feeds::events`), so an invoice arriving or a ticket
-//! changing one shows up while the pane is open.
+//! these messages into the loop (`Feeds::events`), so an invoice arriving, a ticket
+//! changing one or EGAIS's list of unanswered invoices shows up while the pane is open.
 
-use super::Event;
 use crate::egais::acceptance::AcceptanceInbox;
 use crate::egais::exchange::ExchangeEvent;
-use crate::tui::app::{Loaded, Msg};
+use crate::tui::app::Msg;
 
 /// The message for the loop, if the event concerns acceptance.
 pub fn exchange_msg(ev: &ExchangeEvent) -> Option<Msg> {
     match ev {
         ExchangeEvent::DocumentReceived { element, .. } if AcceptanceInbox::handles(element) => {
-            Some(Msg::Loaded(Loaded::Acceptance(Event::Changed)))
+            Some(Msg::DataChanged)
         }
         _ => None,
     }

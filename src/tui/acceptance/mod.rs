@@ -73,6 +73,8 @@ pub enum Effect {
         key: String,
     },
     QueryNoAnswer,
+    /// Shows EGAIS's ReplyNoAnswerTTN once it has arrived.
+    LoadNoAnswer,
     QueryResend {
         wb_reg_id: String,
     },
@@ -100,6 +102,8 @@ pub enum Event {
     /// A document arrived or changed an invoice (exchange engine).
     Changed,
     NoAnswer(Vec<NoAnswerEntry>),
+    /// The reply to QueryNATTN has not arrived yet.
+    NoAnswerNotYet,
     /// A binding plan and the catalogue's current barcode owners (EAN → product name).
     BindingPlan {
         plan: EanBindingPlan,
@@ -202,6 +206,8 @@ pub struct AcceptancePane {
     pub calendar: WorkCalendar,
     /// Config `scan_barcodes_on_acceptance`: ask for EAN-13 codes after accepting.
     pub scan_barcodes: bool,
+    /// QueryNATTN was sent; its reply is shown when the exchange brings it.
+    pub awaiting_no_answer: bool,
     /// Rows of the last drawn body, for paging (drawing takes `&self`).
     pub page: std::cell::Cell<usize>,
 }
@@ -226,6 +232,7 @@ impl AcceptancePane {
             today,
             calendar,
             scan_barcodes,
+            awaiting_no_answer: false,
             page: std::cell::Cell::new(10),
         }
     }
@@ -351,7 +358,14 @@ impl AcceptancePane {
                 self.set_summaries(all);
                 self.refresh_open_invoice()
             }
-            Event::Changed => vec![Effect::Reload],
+            Event::Changed => {
+                let mut fx = vec![Effect::Reload];
+                if self.awaiting_no_answer {
+                    fx.push(Effect::LoadNoAnswer);
+                }
+                fx
+            }
+            Event::NoAnswerNotYet => Vec::new(),
             Event::Opened { invoice, edit } => {
                 self.open_screen(invoice, edit);
                 Vec::new()
@@ -372,6 +386,7 @@ impl AcceptancePane {
                 out
             }
             Event::NoAnswer(entries) => {
+                self.awaiting_no_answer = false;
                 if entries.is_empty() {
                     self.info("ЕГАИС: неотвеченных накладных нет");
                 } else {
@@ -504,6 +519,7 @@ impl AcceptancePane {
             A::Refresh => return vec![Effect::Reload],
             A::QueryNoAnswer => {
                 self.info("Запрос непринятых накладных отправлен в ЕГАИС…");
+                self.awaiting_no_answer = true;
                 return vec![Effect::QueryNoAnswer];
             }
             A::Resend => {

@@ -335,6 +335,9 @@ impl Pane for AcceptancePane {
             return Vec::new();
         }
         let mut cmds = self.load_active(cx);
+        if let Some(w) = self.work.as_mut() {
+            cmds.extend(Self::work_cmds(w.handle_event(work::Event::Changed)));
+        }
         if let Some(Detail::Shown(d)) = &self.detail {
             let id = d.row.id.clone();
             cmds.push(Cmd::Effect(Effect::LoadDocument { id: id.clone() }));
