@@ -117,7 +117,7 @@ fn scroll_and_draw(c: &mut Criterion, name: &str, edit: bool, area: Rect) {
         b.iter(|| {
             step += 1;
             // Page down to the end, then start over from the top.
-            let action = if step % 600 == 0 {
+            let action = if step.is_multiple_of(600) {
                 PaneAction::Home
             } else {
                 PaneAction::PageDown

@@ -304,7 +304,7 @@ async fn shortfall_with_a_missing_stamp() {
     let status = h
         .sim
         .control
-        .with_state(|s| s.stamps().get(&missing).map(|r| r.status.clone()));
+        .with_state(|s| s.stamps().get(&missing).map(|r| r.status));
     assert_eq!(status, Some(StampStatus::Returned));
     assert!(
         h.store

@@ -96,7 +96,9 @@ impl Core {
         let mut exec = Executor::new(setup.model, tx, probe);
         if let Some(service) = setup.acceptance {
             exec.set_acceptance(service);
-            state.acceptance.enable_workflow(setup.scan_barcodes_on_acceptance);
+            state
+                .acceptance
+                .enable_workflow(setup.scan_barcodes_on_acceptance);
         }
         let mut core = Core {
             state,

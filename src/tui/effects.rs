@@ -119,8 +119,7 @@ impl Executor {
                 let tx = self.tx.clone();
                 self.tasks.spawn(async move {
                     let now = jiff::Timestamp::now();
-                    let event =
-                        tokio::task::spawn_blocking(move || service.run(effect, now)).await;
+                    let event = tokio::task::spawn_blocking(move || service.run(effect, now)).await;
                     if let Ok(event) = event {
                         let _ = tx.send(Msg::Loaded(Loaded::Acceptance(event)));
                     }

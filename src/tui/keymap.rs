@@ -159,16 +159,56 @@ const ACTIONS: &[(Action, &str, Option<Context>)] = &[
         "settings.check_utm",
         Some(Context::Settings),
     ),
-    (Action::AcceptanceAccept, "acceptance.accept", Some(Context::Acceptance)),
-    (Action::AcceptanceDifferences, "acceptance.differences", Some(Context::Acceptance)),
-    (Action::AcceptanceReject, "acceptance.reject", Some(Context::Acceptance)),
-    (Action::AcceptanceToggle, "acceptance.toggle", Some(Context::Acceptance)),
-    (Action::AcceptanceSend, "acceptance.send", Some(Context::Acceptance)),
-    (Action::AcceptanceDelete, "acceptance.delete", Some(Context::Acceptance)),
-    (Action::AcceptanceQueryNattn, "acceptance.query_nattn", Some(Context::Acceptance)),
-    (Action::AcceptanceResend, "acceptance.resend", Some(Context::Acceptance)),
-    (Action::AcceptanceBindEans, "acceptance.bind_eans", Some(Context::Acceptance)),
-    (Action::AcceptanceInvoices, "acceptance.invoices", Some(Context::Acceptance)),
+    (
+        Action::AcceptanceAccept,
+        "acceptance.accept",
+        Some(Context::Acceptance),
+    ),
+    (
+        Action::AcceptanceDifferences,
+        "acceptance.differences",
+        Some(Context::Acceptance),
+    ),
+    (
+        Action::AcceptanceReject,
+        "acceptance.reject",
+        Some(Context::Acceptance),
+    ),
+    (
+        Action::AcceptanceToggle,
+        "acceptance.toggle",
+        Some(Context::Acceptance),
+    ),
+    (
+        Action::AcceptanceSend,
+        "acceptance.send",
+        Some(Context::Acceptance),
+    ),
+    (
+        Action::AcceptanceDelete,
+        "acceptance.delete",
+        Some(Context::Acceptance),
+    ),
+    (
+        Action::AcceptanceQueryNattn,
+        "acceptance.query_nattn",
+        Some(Context::Acceptance),
+    ),
+    (
+        Action::AcceptanceResend,
+        "acceptance.resend",
+        Some(Context::Acceptance),
+    ),
+    (
+        Action::AcceptanceBindEans,
+        "acceptance.bind_eans",
+        Some(Context::Acceptance),
+    ),
+    (
+        Action::AcceptanceInvoices,
+        "acceptance.invoices",
+        Some(Context::Acceptance),
+    ),
 ];
 
 impl Action {

@@ -9,15 +9,15 @@ use ratatui::widgets::{Block, Paragraph, Row, Table, Wrap};
 
 use super::{DrawCx, Pane, PaneCx, draw_empty, fit};
 use crate::domain::document::{DocList, DocState};
-use crate::tui::app::{Cmd, Effect};
-use crate::tui::keymap::{Action, Context};
-use crate::tui::read_model::{DocCounts, DocDetail, DocRow, Page};
-use crate::tui::theme::Role;
-use crate::tui::widgets::list_window::{ListWindow, PAGE};
 use crate::domain::workdays::WorkCalendar;
 use crate::store::documents::DocKind;
 use crate::tui::acceptance as work;
+use crate::tui::app::{Cmd, Effect};
+use crate::tui::keymap::{Action, Context};
+use crate::tui::read_model::{DocCounts, DocDetail, DocRow, Page};
 use crate::tui::scan_input::ScanEvent;
+use crate::tui::theme::Role;
+use crate::tui::widgets::list_window::{ListWindow, PAGE};
 use crate::tui::widgets::toast::Level;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -288,7 +288,10 @@ impl AcceptancePane {
             }
             return Some(vec![Cmd::Toast(
                 Level::Warn,
-                format!("«{}» — не входящая накладная: приёмка к нему не относится", row.kind),
+                format!(
+                    "«{}» — не входящая накладная: приёмка к нему не относится",
+                    row.kind
+                ),
             )]);
         }
         self.open_work(true);
