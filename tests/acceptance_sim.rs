@@ -524,3 +524,84 @@ async fn query_unanswered_invoices() {
     assert_eq!(listed, expected);
     h.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_supplier_refuses_the_discrepancies_and_the_cashier_answers_again() {
+    // EGAIS answers after a while, so the supplier's refusal comes first.
+    let mut seed = cfg(1);
+    seed.delivery_delay = Duration::from_millis(1500);
+    let mut h = with_ready_invoices(1, seed).await;
+    let inv = sim_invoices(&h)[0].clone();
+    let wb = inv.wb_reg_id.clone();
+    h.select_new(&wb);
+    h.action(PaneAction::Differences);
+    // Untick the first stamp (row 0 position, 1 details, 2 box, 3 first stamp).
+    for _ in 0..3 {
+        h.action(PaneAction::Down);
+    }
+    h.action(PaneAction::Toggle);
+    h.action(PaneAction::Send);
+    h.key(KeyCode::Enter);
+    h.wait_for("the act in EGAIS", |h| {
+        h.sim.control.received_count("WayBillAct_v4") == 1
+    })
+    .await;
+    let shipper = "010038062164";
+    h.sim.control.with_state(|s| {
+        s.inject_out(
+            "WayBillTicket",
+            docs::confirm_ticket(
+                shipper,
+                &wb,
+                "ПР-1",
+                false,
+                "Товар отгружен полностью",
+                Timestamp::now(),
+            )
+            .into_bytes(),
+            None,
+        )
+    });
+    h.wait_for("the supplier's refusal in red", |h| {
+        h.pane
+            .rows(DocList::UnderReview)
+            .first()
+            .is_some_and(|s| s.state.is_rejected())
+    })
+    .await;
+    let Some(DocState::Rejected { reason }) = h.state_of(&wb) else {
+        panic!("not rejected: {:?}", h.state_of(&wb))
+    };
+    assert_eq!(
+        reason,
+        "Поставщик не согласен с актом: Товар отгружен полностью"
+    );
+    // EGAIS's own late answers to the first act change nothing now.
+    h.wait_for("EGAIS's final ticket for the first act", |h| {
+        h.seen.iter().any(|e| {
+            matches!(
+                e,
+                ExchangeEvent::TicketFor {
+                    is_final: true,
+                    accepted: true,
+                    ..
+                }
+            )
+        })
+    })
+    .await;
+    assert!(h.state_of(&wb).is_some_and(|s| s.is_rejected()));
+    // The cashier accepts in full instead: a second act goes out.
+    while h.pane.list != DocList::UnderReview {
+        h.action(PaneAction::NextList);
+    }
+    h.action(PaneAction::Home);
+    h.action(PaneAction::Accept);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.state_of(&wb), Some(DocState::UnderReview));
+    h.wait_for("the second act", |h| {
+        h.sim.control.received_count("WayBillAct_v4") == 2
+    })
+    .await;
+    h.shutdown().await;
+}
