@@ -142,8 +142,13 @@ fn shop() -> Shop {
 }
 
 fn run(shop: &Shop, keys: &str) -> String {
+    run_with(shop, keys, false)
+}
+
+fn run_with(shop: &Shop, keys: &str, scan_barcodes: bool) -> String {
     let mut config = Config::default();
     config.organisation.fsrar_id = "030000123456".into();
+    config.acceptance.scan_barcodes_on_acceptance = scan_barcodes;
     let ctx = AppContext {
         config: Arc::new(config),
         paths: Paths {
@@ -229,4 +234,33 @@ fn bad_input_changes_nothing() {
         .expect("read")
         .expect("archived invoice");
     assert_eq!(inv.acts.len(), 1);
+}
+
+#[test]
+fn barcodes_are_asked_after_acceptance_when_the_option_is_on() {
+    let shop = shop();
+    // Accept; the dialog asks for the first product's barcode; a typo is refused.
+    let s = run_with(&shop, "F3 F6 Enter wait:300 text:4601234567890 Enter", true);
+    assert!(s.contains("Штрихкоды товаров"), "{s}");
+    assert!(s.contains("Товар 1 из 2"), "{s}");
+    assert!(s.contains("неверная контрольная цифра"), "{s}");
+    let cards = shop
+        .store
+        .read(egais_tui::store::products::all)
+        .expect("cards");
+    assert_eq!(cards.len(), 2, "cards created from the positions");
+    assert!(cards.iter().all(|c| c.eans.is_empty()), "nothing bound yet");
+    // Later, from the invoice under review: scan the first, skip the second.
+    let s = run_with(
+        &shop,
+        "F3 Tab ctrl+b wait:100 scan:4601234567893 Enter wait:300",
+        true,
+    );
+    assert!(s.contains("Привязано штрихкодов: 1"), "{s}");
+    let card = shop
+        .store
+        .read(|tx| egais_tui::store::products::by_ean(tx, "4601234567893"))
+        .expect("read")
+        .expect("bound");
+    assert!(card.is_sellable() && card.needs_stamp && card.is_alcohol);
 }
