@@ -147,8 +147,12 @@ fn run(shop: &Shop, keys: &str) -> String {
 
 fn run_with(shop: &Shop, keys: &str, scan_barcodes: bool) -> String {
     let mut config = Config::default();
-    config.organisation.fsrar_id = "030000123456".into();
     config.acceptance.scan_barcodes_on_acceptance = scan_barcodes;
+    run_config(shop, keys, config)
+}
+
+fn run_config(shop: &Shop, keys: &str, mut config: Config) -> String {
+    config.organisation.fsrar_id = "030000123456".into();
     let ctx = AppContext {
         config: Arc::new(config),
         paths: Paths {
@@ -263,4 +267,21 @@ fn barcodes_are_asked_after_acceptance_when_the_option_is_on() {
         .expect("read")
         .expect("bound");
     assert!(card.is_sellable() && card.needs_stamp && card.is_alcohol);
+}
+
+#[test]
+fn holidays_from_the_settings_move_the_deadline() {
+    let shop = shop();
+    let mut config = Config::default();
+    // Received on Wednesday 25.11; Thursday 26.11 declared a holiday: due Friday.
+    config.acceptance.holidays = vec!["2026-11-26".into()];
+    let s = run_config(&shop, "F3 F12", config);
+    assert!(s.contains("завтра 27.11"), "{s}");
+    let mut config = Config::default();
+    config.acceptance.holidays = vec!["26.11.2026".into()];
+    let s = run_config(&shop, "F3 F12", config);
+    assert!(
+        s.contains("«26.11.2026» — не дата"),
+        "the bad date is named: {s}"
+    );
 }

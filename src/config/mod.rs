@@ -208,6 +208,11 @@ pub struct Acceptance {
     /// "Сканировать штрихкоды для приемки": after an invoice is accepted, ask for the EAN-13
     /// of every product without one (scan, type or skip).
     pub scan_barcodes_on_acceptance: bool,
+    /// Public holidays on weekdays (ISO dates): the answer to an invoice is due on the next
+    /// working day, so these push the deadline.
+    pub holidays: Vec<String>,
+    /// Saturdays or Sundays made working days by a transfer decree.
+    pub extra_workdays: Vec<String>,
 }
 
 /// The files to read, in order (later ones override earlier ones key by key).

@@ -25,6 +25,31 @@ impl WorkCalendar {
         }
     }
 
+    /// From the settings: ISO dates (`2027-01-07`). A wrong date is named in the error.
+    pub fn from_settings(
+        holidays: &[String],
+        extra_workdays: &[String],
+    ) -> Result<WorkCalendar, String> {
+        let parse = |list: &[String], what: &str| {
+            list.iter()
+                .map(|d| {
+                    d.trim().parse::<Date>().map_err(|_| {
+                        format!(
+                            "{what}: «{d}» — не дата; нужен вид ГГГГ-ММ-ДД, например 2027-01-07"
+                        )
+                    })
+                })
+                .collect::<Result<BTreeSet<Date>, String>>()
+        };
+        Ok(WorkCalendar {
+            holidays: parse(holidays, "праздники (acceptance.holidays)")?,
+            extra_workdays: parse(
+                extra_workdays,
+                "рабочие выходные (acceptance.extra_workdays)",
+            )?,
+        })
+    }
+
     pub fn is_working_day(&self, day: Date) -> bool {
         if self.extra_workdays.contains(&day) {
             return true;
@@ -79,6 +104,14 @@ mod tests {
         assert_eq!(cal.next_working_day(date(2026, 11, 27)), date(2026, 12, 1));
         cal.extra_workdays.insert(date(2026, 11, 28));
         assert_eq!(cal.next_working_day(date(2026, 11, 27)), date(2026, 11, 28));
+    }
+
+    #[test]
+    fn calendar_from_settings() {
+        let cal = WorkCalendar::from_settings(&["2026-11-30".into()], &[]).unwrap();
+        assert_eq!(cal.next_working_day(date(2026, 11, 27)), date(2026, 12, 1));
+        let err = WorkCalendar::from_settings(&["30.11.2026".into()], &[]).unwrap_err();
+        assert!(err.contains("«30.11.2026» — не дата"), "{err}");
     }
 
     #[test]

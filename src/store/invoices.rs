@@ -177,13 +177,13 @@ pub fn put(tx: &WriteTransaction, inv: &Invoice) -> Result<(), StoreError> {
 /// other panes and the tab-bar counter read. The register mirrors the invoice: the
 /// invoice's own record stays the truth, so a register problem is logged, not fatal.
 fn register_invoice(tx: &WriteTransaction, inv: &Invoice, at: Timestamp) -> Result<(), StoreError> {
-    let deadline =
-        crate::domain::workdays::WorkCalendar::default().next_working_day(inv.received_on);
+    // The deadline depends on the shop's holiday calendar, which only the UI knows; the
+    // invoice inbox shows it.
     let summary = format!(
-        "{} поз. · {} руб. · ответить до {}",
+        "{} поз. · {} руб. · марок {}",
         inv.positions().len(),
         inv.total_amount().display_ru(),
-        crate::domain::invoice::format_date_ru(deadline)
+        inv.mark_count()
     );
     let rec = documents::DocRecord::new(
         inv.key.storage_key(),

@@ -32,6 +32,8 @@ pub struct Setup {
     pub acceptance: Option<crate::egais::acceptance::AcceptanceService>,
     /// Config `acceptance.scan_barcodes_on_acceptance`.
     pub scan_barcodes_on_acceptance: bool,
+    /// Working days for invoice deadlines (config `acceptance.holidays`).
+    pub calendar: crate::domain::workdays::WorkCalendar,
 }
 
 impl Setup {
@@ -60,7 +62,17 @@ impl Setup {
         let keymap = Keymap::load(config.ui.keymap.as_deref()).map_err(TuiError::Keymap)?;
         let theme = Theme::load(&config.ui.theme, config.ui.theme_file.as_deref())
             .map_err(TuiError::Theme)?;
-        let (info, warning) = AppInfo::from_config(config);
+        let (info, mut warning) = AppInfo::from_config(config);
+        let calendar = match crate::domain::workdays::WorkCalendar::from_settings(
+            &config.acceptance.holidays,
+            &config.acceptance.extra_workdays,
+        ) {
+            Ok(c) => c,
+            Err(e) => {
+                warning = Some(format!("Настройки приёмки: {e}; праздники не учтены"));
+                crate::domain::workdays::WorkCalendar::default()
+            }
+        };
         Ok(Setup {
             info,
             keymap,
@@ -70,6 +82,7 @@ impl Setup {
             warnings: warning.into_iter().collect(),
             acceptance: None,
             scan_barcodes_on_acceptance: config.acceptance.scan_barcodes_on_acceptance,
+            calendar,
         })
     }
 }
@@ -98,7 +111,7 @@ impl Core {
             exec.set_acceptance(service);
             state
                 .acceptance
-                .enable_workflow(setup.scan_barcodes_on_acceptance);
+                .enable_workflow(setup.scan_barcodes_on_acceptance, setup.calendar);
         }
         let mut core = Core {
             state,

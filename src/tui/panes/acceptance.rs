@@ -47,6 +47,8 @@ pub struct AcceptancePane {
     /// The register row being opened in the workflow; a document the workflow does not
     /// know falls back to the register's own detail view.
     opening: Option<String>,
+    /// Working days for the answer deadlines.
+    calendar: WorkCalendar,
 }
 
 fn list_at(i: usize) -> DocList {
@@ -123,8 +125,9 @@ impl AcceptancePane {
     }
 
     /// Turns the invoice workflow on (called once at start over a real database).
-    pub fn enable_workflow(&mut self, scan_barcodes: bool) {
+    pub fn enable_workflow(&mut self, scan_barcodes: bool, calendar: WorkCalendar) {
         self.workflow = Some(scan_barcodes);
+        self.calendar = calendar;
     }
 
     fn work_cmds(effects: Vec<work::Effect>) -> Vec<Cmd> {
@@ -136,12 +139,13 @@ impl AcceptancePane {
 
     fn open_work(&mut self, from_register: bool) -> &mut work::AcceptancePane {
         let scan = self.workflow.unwrap_or(false);
+        let calendar = self.calendar.clone();
         self.from_register = from_register;
         self.work.get_or_insert_with(|| {
             // The real date arrives with the first answer (`on_acceptance`).
             Box::new(work::AcceptancePane::new(
                 jiff::civil::date(2000, 1, 1),
-                WorkCalendar::default(),
+                calendar,
                 scan,
             ))
         })
