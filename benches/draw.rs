@@ -141,6 +141,12 @@ fn bench_draw(c: &mut Criterion) {
         })
     });
     let mut state = state;
+    drive(&mut state, &model, key(KeyCode::F(2)));
+    c.bench_function("draw sale 120x40 (frame baseline)", |b| {
+        b.iter(|| {
+            terminal.draw(|f| draw(black_box(&state), f)).expect("draw");
+        })
+    });
     drive(&mut state, &model, key(KeyCode::F(9)));
     c.bench_function("draw settings 120x40", |b| {
         b.iter(|| {

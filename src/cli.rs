@@ -66,6 +66,12 @@ pub enum Command {
     /// Проверить или показать конфигурацию / check or show the configuration
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Разобрать документы ЕГАИС и показать их содержимое / parse EGAIS documents and summarise them
+    Inspect(crate::egais::inspect::InspectArgs),
+    /// Симулятор УТМ для демо, обучения и тестов / the UTM simulator for the demo, training and tests
+    UtmSim(crate::egais::sim::SimArgs),
+    /// Настройка и проверка сканера / set up and test the barcode scanner
+    Scanner(crate::scanner::cli::ScannerArgs),
 }
 
 #[derive(Debug, Clone, Copy, Subcommand)]
@@ -181,6 +187,24 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let Cli { global, command } = cli;
     match command {
         Command::Config(cmd) => config_command(cmd, &global),
+        Command::Inspect(args) => exit_with(crate::egais::inspect::run(&args)?),
+        Command::UtmSim(args) => {
+            let _startup = Startup::init(&global)?;
+            tokio::runtime::Runtime::new()?.block_on(crate::egais::sim::run(args))
+        }
+        Command::Scanner(args) => {
+            let startup = Startup::init(&global)?;
+            exit_with(crate::scanner::cli::run(&args, startup.config())?)
+        }
+    }
+}
+
+/// Turns a command's own exit code (it has already printed what went wrong) into the result.
+fn exit_with(code: i32) -> anyhow::Result<()> {
+    match u8::try_from(code) {
+        Ok(0) => Ok(()),
+        Ok(code) => Err(Reported(code).into()),
+        Err(_) => Err(Reported(EXIT_FAILURE).into()),
     }
 }
 

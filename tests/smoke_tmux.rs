@@ -43,6 +43,15 @@ impl Tmux {
             .into_owned()
     }
 
+    /// The PID of the program the pane's shell is running (our demo), by id.
+    fn foreground_child(&self) -> Option<String> {
+        let out = self.run(&["display-message", "-p", "-t", "smoke", "#{pane_pid}"]);
+        let shell = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let children =
+            std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children")).ok()?;
+        children.split_whitespace().next().map(str::to_string)
+    }
+
     fn alternate_on(&self) -> bool {
         let out = self.run(&["display-message", "-p", "-t", "smoke", "#{alternate_on}"]);
         String::from_utf8_lossy(&out.stdout).trim() == "1"
@@ -79,9 +88,9 @@ fn skip_reason() -> Option<String> {
         Ok(o) if o.status.success() => {}
         _ => return Some("tmux is not installed".into()),
     }
-    let help = Command::new(BIN).arg("--help").output();
-    match help {
-        Ok(o) if String::from_utf8_lossy(&o.stdout).contains("demo") => None,
+    // `demo --help` succeeds only once the subcommand exists.
+    match Command::new(BIN).args(["demo", "--help"]).output() {
+        Ok(o) if o.status.success() => None,
         Ok(_) => Some("the binary has no `demo` subcommand yet (wire it in cli.rs)".into()),
         Err(e) => Some(format!("cannot run {BIN}: {e}")),
     }
@@ -142,6 +151,15 @@ fn demo_in_tmux_switches_panes_suspends_and_restores_the_terminal() {
         tmux.wait_text(expect, 10);
     }
 
+    // A keyboard-wedge scan: the whole code arrives at once and the scanner's
+    // assembler turns it into one scan, looked up in the demo catalogue.
+    let out = tmux.run(&["send-keys", "-t", "smoke", "-l", "4607012345011"]);
+    assert!(out.status.success());
+    tmux.send(&["Enter"]);
+    let s = tmux.wait_text("через клавиатуру", 10);
+    assert!(s.contains("4607012345011"), "{s}");
+    tmux.wait_text("Товар: Водка", 10);
+
     // Ctrl+Z hands the terminal back to the shell; fg takes it again.
     tmux.send(&["C-z"]);
     tmux.wait_for("the shell after Ctrl+Z", 10, |s| s.contains("Stopped"));
@@ -172,4 +190,21 @@ fn demo_in_tmux_switches_panes_suspends_and_restores_the_terminal() {
     // The terminal is back in cooked mode: a typed line reaches the shell and runs.
     tmux.type_line("echo restored-$((40+2))");
     tmux.wait_text("restored-42", 10);
+
+    // `systemctl stop` / a dropped session: SIGTERM ends the program cleanly too.
+    tmux.type_line("clear");
+    tmux.type_line(&format!("{env} {} demo", shell_quote(Path::new(BIN))));
+    tmux.wait_text("F1 Справка", 30);
+    let pid = tmux.foreground_child().expect("the demo process");
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    tmux.wait_for("the shell prompt after SIGTERM", 10, |s| {
+        s.trim_end().ends_with("smoke>")
+    });
+    assert!(!tmux.alternate_on(), "alternate screen left after SIGTERM");
+    tmux.type_line("echo EXIT:$?");
+    tmux.wait_text("EXIT:0", 10);
 }

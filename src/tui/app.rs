@@ -790,7 +790,7 @@ fn on_utm(state: &mut State, status: UtmStatus) -> Vec<Effect> {
 }
 
 /// How long "check the UTM now" waits for a status before it says the UTM is silent.
-pub const PROBE_TIMEOUT: jiff::SignedDuration = jiff::SignedDuration::from_secs(30);
+pub const PROBE_TIMEOUT: jiff::SignedDuration = jiff::SignedDuration::from_secs(20);
 
 fn expire_probe(state: &mut State) {
     let Some(id) = state.status.utm_probe_job else {
@@ -804,6 +804,11 @@ fn expire_probe(state: &mut State) {
     if overdue {
         state.status.utm_probe_job = None;
         state.status.jobs.retain(|j| j.id != id);
+        // An exchange that found nothing new publishes nothing: that is not silence.
+        if state.status.utm.as_ref().is_some_and(|u| u.reachable) {
+            state.toast(Level::Ok, "УТМ на связи, состояние не изменилось");
+            return;
+        }
         state.notice(
             Level::Error,
             format!(

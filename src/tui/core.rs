@@ -135,20 +135,19 @@ impl Core {
             .collect()
     }
 
-    /// Shows what the exchange already knows, before its next change.
-    pub fn initial_status(
-        &mut self,
-        utm: &mut Option<tokio::sync::watch::Receiver<crate::egais::status::UtmStatus>>,
-        outbox: &mut Option<tokio::sync::watch::Receiver<crate::egais::status::OutboxStatus>>,
-    ) {
-        if let Some(rx) = utm.as_mut() {
+    /// Shows what the feeds already know, before their next change.
+    pub fn initial(&mut self, feeds: &mut super::effects::Feeds) {
+        for note in std::mem::take(&mut feeds.startup_notes) {
+            self.handle(Msg::Note(note));
+        }
+        if let Some(rx) = feeds.utm.as_mut() {
             let v = rx.borrow_and_update().clone();
             // The default value means "not probed yet", not "unreachable".
             if v != Default::default() {
                 self.handle(Msg::Utm(v));
             }
         }
-        if let Some(rx) = outbox.as_mut() {
+        if let Some(rx) = feeds.outbox.as_mut() {
             let v = rx.borrow_and_update().clone();
             self.handle(Msg::Outbox(v));
         }

@@ -27,6 +27,12 @@ pub struct Feeds {
     pub scans: Option<mpsc::Receiver<ScanEvent>>,
     /// Anything else for the loop: `Msg::Note`, `Msg::JobStarted`/`JobFinished`.
     pub events: Option<mpsc::UnboundedReceiver<Msg>>,
+    /// Events of the exchange engine (see `link::exchange_msgs`).
+    pub exchange: Option<mpsc::Receiver<crate::egais::exchange::ExchangeEvent>>,
+    /// State of the evdev scanner reader.
+    pub scanner_status: Option<mpsc::Receiver<crate::scanner::ScannerStatus>>,
+    /// Shown on the first screen (e.g. the scanner fell back to the terminal).
+    pub startup_notes: Vec<super::app::Note>,
     /// "Check the UTM now": asks the exchange to talk to the UTM at once (for the
     /// exchange engine: `control.poll_now()`); the result arrives on `utm`.
     pub utm_probe: Option<Probe>,

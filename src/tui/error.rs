@@ -12,6 +12,9 @@ pub enum TuiError {
     Terminal(#[from] std::io::Error),
     #[error("headless: {0}")]
     Script(String),
+    /// A service the TUI needs (the UTM client) could not be set up.
+    #[error("{0}")]
+    Service(String),
 }
 
 impl TuiError {
@@ -21,6 +24,7 @@ impl TuiError {
             TuiError::Theme(e) => format!("Файл темы: {}", e.message_ru()),
             TuiError::Terminal(e) => format!("Ошибка терминала: {e}"),
             TuiError::Script(e) => format!("Сценарий клавиш: {e}"),
+            TuiError::Service(e) => e.clone(),
         }
     }
 }

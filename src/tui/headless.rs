@@ -22,6 +22,7 @@ use super::draw::draw;
 use super::effects::{Control, Feeds};
 use super::error::TuiError;
 use super::keymap::KeySpec;
+use super::link::{exchange_msgs, scanner_msg};
 use super::scan_input::{ScanEvent, ScanSource};
 use crate::app_context::AppContext;
 
@@ -175,7 +176,7 @@ pub async fn run_script(
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut clock = opts.now;
     let mut core = Core::start(setup, clock_now(clock), (w, h), tx, feeds.utm_probe.take());
-    core.initial_status(&mut feeds.utm, &mut feeds.outbox);
+    core.initial(&mut feeds);
     let mut instant = Instant::now();
     settle(&mut core, &mut rx, &mut feeds).await;
     for token in opts.keys {
@@ -270,6 +271,20 @@ fn drain_feeds(core: &mut Core, feeds: &mut Feeds) -> bool {
     if let Some(rx) = feeds.events.as_mut() {
         while let Ok(m) = rx.try_recv() {
             core.handle(m);
+            any = true;
+        }
+    }
+    if let Some(rx) = feeds.exchange.as_mut() {
+        while let Ok(ev) = rx.try_recv() {
+            for m in exchange_msgs(ev) {
+                core.handle(m);
+            }
+            any = true;
+        }
+    }
+    if let Some(rx) = feeds.scanner_status.as_mut() {
+        while let Ok(s) = rx.try_recv() {
+            core.handle(scanner_msg(s));
             any = true;
         }
     }

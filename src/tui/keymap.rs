@@ -598,6 +598,43 @@ mod tests {
     }
 
     #[test]
+    fn default_keymap_binds_every_action_once_per_key_with_a_description() {
+        let k = Keymap::builtin();
+        for (action, name, _) in ACTIONS {
+            assert!(k.key_for(*action).is_some(), "{name} has no default key");
+        }
+        for ctx in Context::ALL {
+            let keys: Vec<KeySpec> = k.bindings(ctx).map(|b| b.key).collect();
+            for (i, key) in keys.iter().enumerate() {
+                assert!(!keys[..i].contains(key), "{ctx:?}: {key} bound twice");
+            }
+            for b in k.bindings(ctx) {
+                assert!(
+                    b.description
+                        .chars()
+                        .any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(c))),
+                    "{ctx:?}/{}: description must be Russian",
+                    b.key
+                );
+            }
+        }
+        // Pane keys are F-keys: they work under any keyboard layout.
+        for a in [
+            Action::PaneSale,
+            Action::PaneAcceptance,
+            Action::PaneStock,
+            Action::PaneJournal,
+            Action::PaneSettings,
+            Action::Help,
+        ] {
+            assert!(
+                matches!(k.key_for(a).map(|s| s.code), Some(KeyCode::F(_))),
+                "{a:?}"
+            );
+        }
+    }
+
+    #[test]
     fn notation_parses() {
         let cases = [
             ("f2", KeyCode::F(2), KeyModifiers::NONE),

@@ -15,10 +15,12 @@ pub mod file_error;
 pub mod headless;
 pub mod help;
 pub mod keymap;
+pub mod link;
 pub mod panes;
 pub mod read_model;
 pub mod runner;
 pub mod scan_input;
+pub mod services;
 pub mod status_bar;
 pub mod store_model;
 pub mod theme;
@@ -31,6 +33,7 @@ pub use effects::Feeds;
 pub use error::TuiError;
 pub use headless::{HeadlessOptions, KeyToken, run_headless, run_headless_with};
 pub use runner::run_terminal;
+pub use services::run_with_services;
 
 /// The name the CLI skeleton uses for the `run` arguments.
 pub type RunArgs = TuiArgs;

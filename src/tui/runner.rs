@@ -23,6 +23,7 @@ use super::core::{Core, Setup};
 use super::draw::draw;
 use super::effects::{Control, Feeds};
 use super::error::TuiError;
+use super::link::{exchange_msgs, scanner_msg};
 use crate::app_context::AppContext;
 
 /// Runs the TUI on the terminal until the cashier exits. The terminal is restored on
@@ -36,11 +37,40 @@ pub async fn run_terminal(ctx: AppContext, feeds: Feeds) -> Result<(), TuiError>
     let _ = execute!(stdout(), EnableBracketedPaste);
     // Created once: every EventStream spawns its own reader thread.
     let events = EventStream::new();
-    let result = event_loop(&mut terminal, events, setup, feeds, suspend).await;
+    let result = tokio::select! {
+        r = event_loop(&mut terminal, events, setup, feeds, suspend) => r,
+        // `systemctl stop` or a closed SSH session: leave the terminal usable.
+        signal = termination() => {
+            tracing::info!(signal, "TUI stopped by a signal");
+            Ok(())
+        }
+    };
     let _ = execute!(stdout(), DisableBracketedPaste);
     ratatui::restore();
     let _ = terminal.show_cursor();
     result
+}
+
+/// Resolves when the process is asked to end (SIGTERM, SIGHUP); never without a handler.
+async fn termination() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) {
+            (Ok(mut term), Ok(mut hup)) => tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = hup.recv() => "SIGHUP",
+            },
+            _ => pending().await,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        pending().await
+    }
 }
 
 /// Ctrl+Z: hand the terminal back to the shell, stop, and take it again on `fg`.
@@ -90,7 +120,7 @@ where
         tx,
         probe,
     );
-    core.initial_status(&mut feeds.utm, &mut feeds.outbox);
+    core.initial(&mut feeds);
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     terminal.draw(|f| draw(&core.state, f)).map_err(term_err)?;
@@ -109,6 +139,12 @@ where
             Some(scan) = recv(&mut feeds.scans) => controls.extend(core.handle(Msg::Scan(scan))),
             Some(msg) = rx.recv() => controls.extend(core.handle(msg)),
             Some(msg) = recv_unbounded(&mut feeds.events) => controls.extend(core.handle(msg)),
+            Some(ev) = recv(&mut feeds.exchange) => {
+                for msg in exchange_msgs(ev) {
+                    controls.extend(core.handle(msg));
+                }
+            }
+            Some(s) = recv(&mut feeds.scanner_status) => controls.extend(core.handle(scanner_msg(s))),
             Some(v) = changed(&mut feeds.utm) => controls.extend(core.handle(Msg::Utm(v))),
             Some(v) = changed(&mut feeds.outbox) => controls.extend(core.handle(Msg::Outbox(v))),
             _ = tick.tick() => controls.extend(core.handle(Msg::Tick(Timestamp::now()))),

@@ -77,13 +77,10 @@ fn segments(cx: &DrawCx) -> Vec<Segment> {
                 .oldest_pending
                 .map(|t| cx.now.duration_since(t).as_hours())
                 .unwrap_or(0);
-            let role = if hours >= OUTBOX_ERROR_H {
-                Role::Error
-            } else if hours >= OUTBOX_WARN_H {
-                Role::Warn
-            } else {
-                Role::Normal
-            };
+            let role = o
+                .oldest_pending
+                .map(|t| outbox_role(cx.now, t))
+                .unwrap_or(Role::Normal);
             out.push(seg(
                 format!("Очередь {} · {}", o.pending, age(hours)),
                 role,
@@ -102,6 +99,18 @@ fn segments(cx: &DrawCx) -> Vec<Segment> {
         ));
     }
     out
+}
+
+/// The outbox colour by the age of its oldest document.
+pub fn outbox_role(now: Timestamp, oldest: Timestamp) -> Role {
+    let hours = now.duration_since(oldest).as_hours();
+    if hours >= OUTBOX_ERROR_H {
+        Role::Error
+    } else if hours >= OUTBOX_WARN_H {
+        Role::Warn
+    } else {
+        Role::Normal
+    }
 }
 
 fn age(hours: i64) -> String {

@@ -4,7 +4,6 @@
 //! message and no effect.
 
 pub mod draw;
-pub mod feed;
 pub mod rows;
 
 use std::collections::HashMap;

@@ -45,7 +45,7 @@ impl Pane for SettingsPane {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
                 .areas(area);
-        let [org, ui] = Layout::vertical([Constraint::Min(8), Constraint::Length(6)]).areas(left);
+        let [org, ui] = Layout::vertical([Constraint::Min(8), Constraint::Length(7)]).areas(left);
         let [utm, outbox] =
             Layout::vertical([Constraint::Min(10), Constraint::Length(4)]).areas(right);
         let info = cx.info;
@@ -102,7 +102,7 @@ impl Pane for SettingsPane {
             f,
             ui,
             cx,
-            "Интерфейс",
+            "Программа",
             vec![
                 kv(
                     cx,
@@ -124,6 +124,12 @@ impl Pane for SettingsPane {
                         .unwrap_or_else(|| "по умолчанию".into()),
                     Role::Dim,
                 ),
+                kv(
+                    cx,
+                    "Данные",
+                    info.data_dir.clone().unwrap_or_else(|| "—".into()),
+                    Role::Dim,
+                ),
             ],
         );
         section(f, utm, cx, "УТМ", utm_lines(cx));
@@ -131,14 +137,16 @@ impl Pane for SettingsPane {
             None => vec![Line::styled("нет данных от обмена", cx.style(Role::Dim))],
             Some(o) if o.pending == 0 => vec![Line::styled("всё отправлено", cx.style(Role::Ok))],
             Some(o) => {
-                let age = o
-                    .oldest_pending
-                    .map(|t| format!(", старейший с {}", cx.local(t, "%d.%m %H:%M")))
-                    .unwrap_or_default();
-                vec![Line::styled(
-                    format!("ждут отправки: {}{age}", o.pending),
-                    cx.style(Role::Warn),
-                )]
+                let mut lines = vec![kv(cx, "Ждут отправки", o.pending.to_string(), Role::Warn)];
+                if let Some(t) = o.oldest_pending {
+                    lines.push(kv(
+                        cx,
+                        "Старейший",
+                        format!("с {}", cx.local(t, "%d.%m %H:%M")),
+                        crate::tui::status_bar::outbox_role(cx.now, t),
+                    ));
+                }
+                lines
             }
         };
         section(f, outbox, cx, "Очередь отправки", outbox_lines);
