@@ -1,5 +1,7 @@
 //! `inspect` on every sample, on broken files, in human and JSON form.
 
+#[path = "../benches/xml_support/big_waybill.rs"]
+mod big_waybill;
 mod xml_support;
 
 use std::path::PathBuf;
@@ -140,4 +142,30 @@ fn json_lines_per_file() {
     assert_eq!(lines[1]["summary"]["type"], "Cheque");
     assert_eq!(lines[1]["summary"]["total"], "385.00 ₽");
     assert_eq!(lines[2]["ok"], false);
+}
+
+#[test]
+fn big_waybill_is_counted_and_a_bad_stamp_is_found() {
+    // Over 1 MB, so inspect maps the file instead of reading it.
+    let xml = big_waybill::big_waybill_xml(10_000);
+    assert!(xml.len() > 1 << 20);
+    let f = temp_file(&xml);
+    let (code, out, err) = inspect(vec![f.path().to_path_buf()], false);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(" 10000\n"), "{out}");
+
+    // The lean path (stamps not kept) applies the same stamp rule.
+    let first = xml.find("<ce:amc>").unwrap() + "<ce:amc>".len();
+    let mut bad = xml.clone();
+    bad.replace_range(first + 30..first + 31, "a");
+    let f = temp_file(&bad);
+    let (code, _, err) = inspect(vec![f.path().to_path_buf()], false);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("Position[1]/InformF2/MarkInfo/boxpos[1]/amclist/amc[1]"),
+        "{err}"
+    );
+    let (code, out, _) = inspect(vec![f.path().to_path_buf()], true);
+    assert_eq!(code, 2);
+    assert!(out.contains("amc[1]"), "{out}");
 }

@@ -35,6 +35,16 @@ fn decimal() -> impl Strategy<Value = Decimal> {
     (0i64..10_000_000_000, 0u32..5).prop_map(|(m, s)| Decimal::new(m, s))
 }
 
+/// `c:PositiveDecimalType`: quantities, capacities.
+fn positive() -> impl Strategy<Value = Decimal> {
+    (1i64..100_000_000, 0u32..4).prop_map(|(m, s)| Decimal::new(m, s))
+}
+
+/// Alcohol by volume, 0..=100.
+fn percent() -> impl Strategy<Value = Decimal> {
+    (0i64..=1000, 0u32..2).prop_map(|(m, s)| Decimal::new(m.min(100 * 10i64.pow(s)), s))
+}
+
 fn date() -> impl Strategy<Value = Date> {
     (2000i16..2100, 1i8..=12, 1i8..=28).prop_map(|(y, m, d)| jiff::civil::date(y, m, d))
 }
@@ -74,7 +84,7 @@ fn org() -> impl Strategy<Value = OrgRef> {
                 client_reg_id: id,
                 full_name: Some(full),
                 short_name: short,
-                inn: Some(inn),
+                inn: Some(if fl { format!("{inn}77") } else { inn }),
                 kpp: if fl { None } else { Some(kpp) },
                 tsnum: None,
                 address: Address {
@@ -93,8 +103,8 @@ fn product() -> impl Strategy<Value = ProductInfo> {
         text(),
         opt_text(),
         "[0-9]{19}",
-        proptest::option::of(decimal()),
-        proptest::option::of(decimal()),
+        proptest::option::of(positive()),
+        proptest::option::of(percent()),
         org(),
         "[0-9]{3}",
         any::<bool>(),
@@ -121,7 +131,7 @@ fn product() -> impl Strategy<Value = ProductInfo> {
 fn waybill() -> impl Strategy<Value = WayBillV4> {
     let position = (
         product(),
-        decimal(),
+        positive(),
         decimal(),
         "[0-9]{1,4}",
         proptest::collection::vec(mark(), 0..5),
@@ -246,7 +256,7 @@ fn ticket() -> impl Strategy<Value = Ticket> {
 }
 
 fn transfer() -> impl Strategy<Value = TransferToShop> {
-    let pos = ("[0-9]{1,3}", "[0-9]{19}", decimal(), "FB-[0-9]{15}").prop_map(
+    let pos = ("[0-9]{1,3}", "[0-9]{19}", positive(), "FB-[0-9]{15}").prop_map(
         |(identity, code, q, f2)| TransferPosition {
             identity,
             product_code: code,
@@ -276,7 +286,7 @@ fn write_off() -> impl Strategy<Value = ActWriteOffShopV2> {
     let pos = (
         "[0-9]{1,3}",
         product(),
-        decimal(),
+        positive(),
         proptest::option::of(decimal()),
         proptest::collection::vec(mark(), 0..3),
     )
@@ -507,6 +517,60 @@ proptest! {
                 prop_assert!(e.line >= 1 && e.column >= 1);
                 let lines = bytes.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
                 prop_assert!(e.line <= lines, "line {} of {}", e.line, lines);
+            }
+        }
+    }
+}
+
+/// Position identities (and act справки Б) must be unique for the schema.
+fn renumber(doc: &mut Incoming) {
+    match doc {
+        Incoming::WayBillV4(wb) => {
+            for (i, p) in wb.content.positions.iter_mut().enumerate() {
+                p.identity = (i + 1).to_string();
+            }
+        }
+        Incoming::WayBillActV4(a) => {
+            if let Some(c) = a.content.as_mut() {
+                for (i, p) in c.positions.iter_mut().enumerate() {
+                    p.identity = (i + 1).to_string();
+                    p.inform_f2_reg_id = format!("FB-{:015}", i + 1);
+                }
+            }
+        }
+        Incoming::TransferToShop(t) => {
+            for (i, p) in t.content.positions.iter_mut().enumerate() {
+                p.identity = (i + 1).to_string();
+            }
+        }
+        Incoming::ActWriteOffShopV2(a) => {
+            for (i, p) in a.content.positions.iter_mut().enumerate() {
+                p.identity = (i + 1).to_string();
+            }
+        }
+        _ => {}
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn generated_documents_validate_against_the_xsd(
+        wb in waybill(), act in act(), t in transfer(), w in write_off(), c in cheque_v3(), tk in ticket()
+    ) {
+        for mut doc in [
+            Incoming::WayBillV4(Box::new(wb)),
+            Incoming::WayBillActV4(Box::new(act)),
+            Incoming::TransferToShop(Box::new(t)),
+            Incoming::ActWriteOffShopV2(Box::new(w)),
+            Incoming::ChequeV3(Box::new(c)),
+            Incoming::Ticket(Box::new(tk)),
+        ] {
+            renumber(&mut doc);
+            let xml = doc.to_xml("030000194005").unwrap();
+            if let Err(out) = xml_support::xmllint(&xml, xml_support::ENVELOPE_XSD) {
+                prop_assert!(false, "{}: {out}\n{xml}", doc.element());
             }
         }
     }

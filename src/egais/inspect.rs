@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use rust_decimal::Decimal;
 use serde_json::json;
 
-use super::xml::{AnyDocument, Incoming, Parsed, XmlError, parse_any};
+use super::xml::{
+    AnyDocument, Incoming, LeanDocument, Parsed, WayBillV4, XmlError, parse_any, parse_any_lean,
+};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct InspectArgs {
@@ -30,51 +32,76 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<i32> {
     let stderr = std::io::stderr();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut err = stderr.lock();
-    let code = run_to(args, &mut out, &mut err)?;
+    // The process exits right after `inspect`: freeing every stamp string of a
+    // big waybill one by one would only cost time.
+    let code = run_inner(args, &mut out, &mut err, true)?;
     out.flush()?;
     Ok(code)
 }
 
 /// [`run`] with explicit output streams (for tests).
 pub fn run_to(args: &InspectArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
+    run_inner(args, out, err, false)
+}
+
+fn run_inner(
+    args: &InspectArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    leak_documents: bool,
+) -> anyhow::Result<i32> {
     let mut code = 0;
     for file in &args.files {
+        if !args.json {
+            // The human summary needs counts only: stamps are checked, not kept.
+            match read_file(file).and_then(|b| parse_any_lean(&b).map_err(Failure::Xml)) {
+                Ok(doc) => {
+                    let summary = match &doc {
+                        LeanDocument::WayBill {
+                            owner_fsrar_id,
+                            doc,
+                        } => with_sender(waybill_summary(doc), owner_fsrar_id),
+                        LeanDocument::Any(any) => summarize(any),
+                    };
+                    summary.print(file, out)?;
+                    if leak_documents {
+                        std::mem::forget(doc);
+                    }
+                }
+                Err(failure) => {
+                    code = 2;
+                    writeln!(err, "{}", failure.line(file))?;
+                }
+            }
+            continue;
+        }
         match inspect_file(file) {
             Ok(doc) => {
-                let summary = summarize(&doc);
-                if args.json {
-                    let value = json!({
-                        "file": file.display().to_string(),
-                        "ok": true,
-                        "summary": summary.to_json(),
-                        "content": doc,
-                    });
-                    serde_json::to_writer(&mut *out, &value)?;
-                    writeln!(out)?;
-                } else {
-                    summary.print(file, out)?;
+                let value = json!({
+                    "file": file.display().to_string(),
+                    "ok": true,
+                    "summary": summarize(&doc).to_json(),
+                    "content": doc,
+                });
+                serde_json::to_writer(&mut *out, &value)?;
+                writeln!(out)?;
+                if leak_documents {
+                    std::mem::forget(doc);
                 }
             }
             Err(failure) => {
                 code = 2;
-                if args.json {
-                    let value = match &failure {
-                        Failure::Io(message) => json!({
-                            "file": file.display().to_string(),
-                            "ok": false,
-                            "error": { "kind": "io", "message": message },
-                        }),
-                        Failure::Xml(e) => json!({
-                            "file": file.display().to_string(),
-                            "ok": false,
-                            "error": e,
-                        }),
-                    };
-                    serde_json::to_writer(&mut *out, &value)?;
-                    writeln!(out)?;
-                } else {
-                    writeln!(err, "{}", failure.line(file))?;
-                }
+                let error = match &failure {
+                    Failure::Io(message) => json!({ "kind": "io", "message": message }),
+                    Failure::Xml(e) => json!(e),
+                };
+                let value = json!({
+                    "file": file.display().to_string(),
+                    "ok": false,
+                    "error": error,
+                });
+                serde_json::to_writer(&mut *out, &value)?;
+                writeln!(out)?;
             }
         }
     }
@@ -106,9 +133,106 @@ impl Failure {
     }
 }
 
+fn read_file(file: &Path) -> Result<Contents, Failure> {
+    Contents::open(file).map_err(|e| Failure::Io(e.to_string()))
+}
+
+/// A file's bytes: memory-mapped when big (a 17 MB waybill is neither copied
+/// nor backed by freshly zeroed pages), read into memory otherwise.
+enum Contents {
+    #[cfg(unix)]
+    Mapped(mapping::Mapping),
+    Read(Vec<u8>),
+}
+
+impl Contents {
+    fn open(file: &Path) -> std::io::Result<Contents> {
+        #[cfg(unix)]
+        {
+            let f = std::fs::File::open(file)?;
+            let len = f.metadata()?.len();
+            if len >= mapping::MIN_LEN
+                && let Some(m) = mapping::Mapping::new(&f, len)
+            {
+                return Ok(Contents::Mapped(m));
+            }
+        }
+        std::fs::read(file).map(Contents::Read)
+    }
+}
+
+impl std::ops::Deref for Contents {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            #[cfg(unix)]
+            Contents::Mapped(m) => m.bytes(),
+            Contents::Read(v) => v,
+        }
+    }
+}
+
+#[cfg(unix)]
+mod mapping {
+    //! A read-only private mapping of a whole file.
+    //!
+    //! If another process truncates the file while we read it, the kernel
+    //! sends SIGBUS; `inspect` is a one-shot reader of documents at rest, and
+    //! the speed matters for big deliveries, so we accept that (as grep-like
+    //! tools do). Everything else reads files normally.
+
+    use std::os::fd::AsRawFd;
+
+    /// Below this a plain read is as fast and simpler.
+    pub const MIN_LEN: u64 = 1 << 20;
+
+    pub struct Mapping {
+        ptr: *mut libc::c_void,
+        len: usize,
+    }
+
+    impl Mapping {
+        /// `None` when the file cannot be mapped (then it is read instead).
+        pub fn new(file: &std::fs::File, len: u64) -> Option<Mapping> {
+            let len = usize::try_from(len).ok().filter(|&l| l > 0)?;
+            #[cfg(target_os = "linux")]
+            let flags = libc::MAP_PRIVATE | libc::MAP_POPULATE;
+            #[cfg(not(target_os = "linux"))]
+            let flags = libc::MAP_PRIVATE;
+            // SAFETY: a fresh read-only private mapping of an open file
+            // descriptor; the result is checked against MAP_FAILED.
+            let ptr = unsafe {
+                libc::mmap(
+                    std::ptr::null_mut(),
+                    len,
+                    libc::PROT_READ,
+                    flags,
+                    file.as_raw_fd(),
+                    0,
+                )
+            };
+            (ptr != libc::MAP_FAILED).then_some(Mapping { ptr, len })
+        }
+
+        pub fn bytes(&self) -> &[u8] {
+            // SAFETY: `ptr` maps `len` readable bytes until `drop` unmaps them,
+            // and the borrow cannot outlive `self`.
+            unsafe { std::slice::from_raw_parts(self.ptr.cast::<u8>(), self.len) }
+        }
+    }
+
+    impl Drop for Mapping {
+        fn drop(&mut self) {
+            // SAFETY: unmaps exactly the region mapped in `new`, once.
+            unsafe {
+                libc::munmap(self.ptr, self.len);
+            }
+        }
+    }
+}
+
 fn inspect_file(file: &Path) -> Result<AnyDocument, Failure> {
-    let bytes = std::fs::read(file).map_err(|e| Failure::Io(e.to_string()))?;
-    parse_any(&bytes).map_err(Failure::Xml)
+    parse_any(&read_file(file)?).map_err(Failure::Xml)
 }
 
 /// What `inspect` prints about one document.
@@ -248,21 +372,7 @@ fn shorten(s: &str, max: usize) -> String {
 fn summarize_envelope(parsed: &Parsed) -> Summary {
     let element = parsed.doc.element();
     let mut s = match &parsed.doc {
-        Incoming::WayBillV4(wb) => {
-            let h = &wb.header;
-            let mut s = Summary::new(element, "ТТН, накладная поставщика");
-            s.add("number", "Номер", &h.number)
-                .add("date", "Дата", h.date)
-                .add("shipping_date", "Дата отгрузки", h.shipping_date)
-                .add("waybill_type", "Тип", format!("{:?}", h.kind))
-                .add("shipper", "Грузоотправитель", org(&h.shipper))
-                .add("consignee", "Грузополучатель", org(&h.consignee))
-                .add("positions", "Позиций", wb.positions().len())
-                .add("stamps", "Марок", wb.stamp_count())
-                .add("total", "Сумма", money(wb.total()))
-                .add_opt("identity", "Identity", wb.identity.as_ref());
-            s
-        }
+        Incoming::WayBillV4(wb) => waybill_summary(wb),
         Incoming::TtnInformF2Reg(f2) => {
             let h = &f2.header;
             let mut s = Summary::new(element, "FORM2REGINFO: справки Б по входящей ТТН");
@@ -464,6 +574,34 @@ fn summarize_envelope(parsed: &Parsed) -> Summary {
             "sender",
             "Отправитель (ФСРАР ID)",
             parsed.owner_fsrar_id.clone(),
+        ),
+    );
+    s
+}
+
+fn waybill_summary<M>(wb: &WayBillV4<M>) -> Summary {
+    let h = &wb.header;
+    let mut s = Summary::new("WayBill_v4", "ТТН, накладная поставщика");
+    s.add("number", "Номер", &h.number)
+        .add("date", "Дата", h.date)
+        .add("shipping_date", "Дата отгрузки", h.shipping_date)
+        .add("waybill_type", "Тип", format!("{:?}", h.kind))
+        .add("shipper", "Грузоотправитель", org(&h.shipper))
+        .add("consignee", "Грузополучатель", org(&h.consignee))
+        .add("positions", "Позиций", wb.positions().len())
+        .add("stamps", "Марок", wb.stamp_count())
+        .add("total", "Сумма", money(wb.total()))
+        .add_opt("identity", "Identity", wb.identity.as_ref());
+    s
+}
+
+fn with_sender(mut s: Summary, owner_fsrar_id: &str) -> Summary {
+    s.fields.insert(
+        0,
+        (
+            "sender",
+            "Отправитель (ФСРАР ID)",
+            owner_fsrar_id.to_string(),
         ),
     );
     s

@@ -180,43 +180,110 @@ pub struct ProductInfo {
 }
 
 /// `ce:InformF2TypeItemBC`: the shipper's справка Б and the stamps per box.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct InformF2 {
+///
+/// `M` is how a stamp is kept: [`Mark`] (the default) stores it, [`StampCheck`]
+/// only validates it, for counting the stamps of huge waybills.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InformF2<M = Mark> {
     #[serde(rename = "ce:F2RegId")]
     pub f2_reg_id: String,
     #[serde(rename = "ce:MarkInfo", skip_serializing_if = "Option::is_none")]
-    pub mark_info: Option<MarkInfo>,
+    pub mark_info: Option<MarkInfo<M>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct MarkInfo {
-    #[serde(rename = "ce:boxpos", default)]
-    pub boxes: Vec<BoxPos>,
+impl<M> Default for InformF2<M> {
+    fn default() -> Self {
+        InformF2 {
+            f2_reg_id: String::new(),
+            mark_info: None,
+        }
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct BoxPos {
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarkInfo<M = Mark> {
+    #[serde(rename = "ce:boxpos", default = "Vec::new")]
+    pub boxes: Vec<BoxPos<M>>,
+}
+
+impl<M> Default for MarkInfo<M> {
+    fn default() -> Self {
+        MarkInfo { boxes: Vec::new() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoxPos<M = Mark> {
     #[serde(rename = "ce:boxnumber", skip_serializing_if = "Option::is_none")]
     pub box_number: Option<BoxNumber>,
     #[serde(rename = "ce:amclist", skip_serializing_if = "Option::is_none")]
-    pub amc_list: Option<AmcList>,
+    pub amc_list: Option<AmcList<M>>,
+}
+
+impl<M> Default for BoxPos<M> {
+    fn default() -> Self {
+        BoxPos {
+            box_number: None,
+            amc_list: None,
+        }
+    }
 }
 
 /// `ce:AMCforDocType`: either excise stamps (`amc`) or beer codes (`ms`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct AmcList {
-    #[serde(rename = "ce:amc", default, skip_serializing_if = "Vec::is_empty")]
-    pub amc: Vec<Mark>,
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AmcList<M = Mark> {
+    #[serde(
+        rename = "ce:amc",
+        default = "Vec::new",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub amc: Vec<M>,
     #[serde(rename = "ce:ms", default, skip_serializing_if = "Vec::is_empty")]
     pub ms: Vec<BeerCode>,
 }
 
-impl MarkInfo {
-    pub fn marks(&self) -> impl Iterator<Item = &Mark> {
+impl<M> Default for AmcList<M> {
+    fn default() -> Self {
+        AmcList {
+            amc: Vec::new(),
+            ms: Vec::new(),
+        }
+    }
+}
+
+impl<M> MarkInfo<M> {
+    pub fn marks(&self) -> impl Iterator<Item = &M> {
         self.boxes
             .iter()
             .filter_map(|b| b.amc_list.as_ref())
             .flat_map(|l| l.amc.iter())
+    }
+}
+
+/// A stamp that was checked against `c:PDF417String` and then dropped:
+/// zero-sized, so a `Vec<StampCheck>` only counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StampCheck;
+
+impl<'de> Deserialize<'de> for StampCheck {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = StampCheck;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an excise stamp code")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<StampCheck, E> {
+                if is_pdf417_string(v) {
+                    Ok(StampCheck)
+                } else {
+                    Err(E::custom(format!(
+                        "`{v}` is not a valid excise stamp code (150 or 68 characters or 40 digits)"
+                    )))
+                }
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 
@@ -351,9 +418,7 @@ pub fn is_pdf417_string(s: &str) -> bool {
                 && b[16] >= b'1'
                 && (b[16] > b'1' || b[17] >= b'8')
                 && nonzero_digits(&s[18..21])
-                && b[21..]
-                    .iter()
-                    .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+                && all_digits_or_upper(&b[21..])
         }
         68 => {
             let alnum = |r: &[u8]| r.iter().all(u8::is_ascii_alphanumeric);
@@ -369,6 +434,32 @@ pub fn is_pdf417_string(s: &str) -> bool {
         40 => digits(s),
         _ => false,
     }
+}
+
+/// `[0-9A-Z]*` for ASCII input, eight bytes at a time: this runs for every
+/// stamp of a waybill (100 000 in a big delivery).
+fn all_digits_or_upper(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // For bytes < 0x80, adding (0x80 - k) sets a byte's high bit iff the byte is >= k,
+    // and never carries into the next byte.
+    let word_ok = |w: u64| {
+        let ge = |k: u64| w.wrapping_add((0x80 - k) * ONES) & HIGH;
+        let digit = ge(0x30) & !ge(0x3A);
+        let upper = ge(0x41) & !ge(0x5B);
+        w & HIGH == 0 && (digit | upper) == HIGH
+    };
+    let mut chunks = b.chunks_exact(8);
+    let words_ok = chunks.by_ref().fold(true, |ok, c| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        ok & word_ok(u64::from_le_bytes(w))
+    });
+    words_ok
+        && chunks
+            .remainder()
+            .iter()
+            .all(|&c| c.is_ascii_digit() || c.is_ascii_uppercase())
 }
 
 /// `01\d{14}21` + 7 characters of the allowed set.
@@ -429,6 +520,16 @@ mod tests {
         assert!(!is_pdf417_string(&lower));
         assert!(!is_pdf417_string("é".repeat(75).as_str()));
         assert!(is_barmix(M150));
+        for i in 21..150 {
+            for c in [b'a', b'/', b':', b'@', b'[', 0x7f, b' '] {
+                let mut m = M150.as_bytes().to_vec();
+                m[i] = c;
+                assert!(
+                    !is_pdf417_string(std::str::from_utf8(&m).unwrap()),
+                    "{i} {c}"
+                );
+            }
+        }
         assert!(is_barmix("0104600000000000215ABCDEFGHIJKL"));
         assert!(is_beer_code("0104600000000000215ABCDEF"));
         assert!(!is_beer_code("0104600000000000225ABCDEF"));

@@ -539,6 +539,20 @@ struct GroupSeq<'t, 'a> {
 impl<'de> SeqAccess<'de> for GroupSeq<'_, '_> {
     type Error = DeError;
 
+    /// Lets `Vec` allocate once for a box of stamps.
+    fn size_hint(&self) -> Option<usize> {
+        let mut n = 0;
+        let mut cur = self.next;
+        while cur != NONE {
+            let node = self.tree.node(cur);
+            if node.ns == self.ns && node.name == self.name {
+                n += 1;
+            }
+            cur = node.next_sibling;
+        }
+        Some(n)
+    }
+
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Res<Option<T::Value>> {
         while self.next != NONE {
             let cur = self.next;

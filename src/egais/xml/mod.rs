@@ -5,7 +5,17 @@
 //!   a document type we do not model is [`Incoming::Other`], not an error.
 //! * Each outgoing model has `to_xml(sender_fsrar_id)` and `doc_type()`.
 //! * [`parse_utm_reply`] / [`parse_out_list`] read the UTM's `<A>` answers.
-//! * [`parse_any`] recognises whatever EGAIS file it is given (for `inspect`).
+//! * [`parse_any`] recognises whatever EGAIS file it is given (for `inspect`);
+//!   [`parse_any_lean`] does the same but only validates and counts the stamps
+//!   of a WayBill_v4 ([`StampCheck`]), which keeps 100 000-stamp deliveries cheap.
+//! * [`equiv::equivalent`] compares two documents modulo prefixes, comments
+//!   and formatting (used by the round-trip tests).
+//!
+//! Reading: `scan.rs` tokenizes into `tree.rs` (namespace URIs, positions),
+//! `de.rs` runs the serde models over the tree with keys `prefix:local` built
+//! from *our* prefix for the element's URI, so any prefix or default namespace
+//! in the input reads the same. Writing: quick-xml's serializer with the
+//! conventional prefixes of PROTOCOL.md §2.2 (`write.rs`).
 
 pub mod cheque;
 pub mod common;
@@ -17,6 +27,7 @@ pub mod inform_f2;
 pub mod ns;
 pub mod queries;
 pub mod replies;
+mod scan;
 pub mod shop_acts;
 pub mod ticket;
 pub(crate) mod tree;
@@ -29,7 +40,7 @@ pub use cheque::{
     Cheque, ChequeBottle, ChequeDateTime, ChequeKind, ChequeNoPdf, ChequePrice, ChequeV3,
 };
 pub use common::{
-    Address, AmcList, BeerCode, BoxNumber, Conclusion, Mark, Org, OrgRef, ProductInfo,
+    Address, AmcList, BeerCode, BoxNumber, Conclusion, Mark, Org, OrgRef, ProductInfo, StampCheck,
 };
 pub use doc_types::{element_for_utm_type, utm_type_for_element};
 pub use error::{XmlError, XmlErrorKind};
@@ -161,7 +172,8 @@ fn child(tree: &Tree<'_>, parent: u32, local: &str) -> Result<u32, XmlError> {
         })
 }
 
-pub(crate) fn document_from_tree(tree: &Tree<'_>) -> Result<Parsed, XmlError> {
+/// The sender and the document element of an envelope.
+fn envelope_parts(tree: &Tree<'_>) -> Result<(String, u32), XmlError> {
     let root = tree.root();
     if !tree.is(root, Some(Ns::Envelope), "Documents") {
         return Err(schema_error(
@@ -197,8 +209,7 @@ pub(crate) fn document_from_tree(tree: &Tree<'_>) -> Result<Parsed, XmlError> {
             "ns:Document must contain exactly one document",
         ));
     }
-    let local = tree.local(el);
-    let doc = if tree.ns(el) != Some(Ns::Envelope) {
+    if tree.ns(el) != Some(Ns::Envelope) {
         return Err(schema_error(
             tree,
             el,
@@ -208,8 +219,14 @@ pub(crate) fn document_from_tree(tree: &Tree<'_>) -> Result<Parsed, XmlError> {
                 tree.uri(el)
             ),
         ));
-    } else {
-        match local {
+    }
+    Ok((owner_fsrar_id, el))
+}
+
+pub(crate) fn document_from_tree(tree: &Tree<'_>) -> Result<Parsed, XmlError> {
+    let (owner_fsrar_id, el) = envelope_parts(tree)?;
+    let doc = {
+        match tree.local(el) {
             "WayBill_v4" => Incoming::WayBillV4(from_node(tree, el)?),
             "TTNInformF2Reg" => Incoming::TtnInformF2Reg(from_node(tree, el)?),
             "Ticket" => Incoming::Ticket(from_node(tree, el)?),
@@ -252,18 +269,49 @@ pub enum AnyDocument {
 /// Recognises the file by its root element and parses it.
 pub fn parse_any(bytes: &[u8]) -> Result<AnyDocument, XmlError> {
     let tree = tree::parse(bytes)?;
+    any_from_tree(&tree)
+}
+
+/// [`parse_any`] for `inspect`: a WayBill_v4's stamps are checked by the same
+/// rules but only counted, so a delivery with 100 000 stamps costs no
+/// allocation per stamp.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LeanDocument {
+    WayBill {
+        owner_fsrar_id: String,
+        doc: Box<WayBillV4<common::StampCheck>>,
+    },
+    Any(AnyDocument),
+}
+
+pub fn parse_any_lean(bytes: &[u8]) -> Result<LeanDocument, XmlError> {
+    let tree = tree::parse(bytes)?;
+    let root = tree.root();
+    if tree.is(root, Some(Ns::Envelope), "Documents") {
+        let (owner_fsrar_id, el) = envelope_parts(&tree)?;
+        if tree.local(el) == "WayBill_v4" {
+            return Ok(LeanDocument::WayBill {
+                owner_fsrar_id,
+                doc: from_node(&tree, el)?,
+            });
+        }
+    }
+    any_from_tree(&tree).map(LeanDocument::Any)
+}
+
+fn any_from_tree(tree: &Tree<'_>) -> Result<AnyDocument, XmlError> {
     let root = tree.root();
     if tree.is(root, None, "Cheque") {
-        return Ok(AnyDocument::Cheque(Cheque::from_tree(&tree)?));
+        return Ok(AnyDocument::Cheque(Cheque::from_tree(tree)?));
     }
     if tree.is(root, None, "A") {
-        return Ok(if utm_reply::looks_like_listing(&tree) {
+        return Ok(if utm_reply::looks_like_listing(tree) {
             AnyDocument::OutList {
-                entries: utm_reply::out_list_from_tree(&tree)?,
+                entries: utm_reply::out_list_from_tree(tree)?,
             }
         } else {
-            AnyDocument::UtmReply(utm_reply::reply_from_tree(&tree)?)
+            AnyDocument::UtmReply(utm_reply::reply_from_tree(tree)?)
         });
     }
-    Ok(AnyDocument::Envelope(document_from_tree(&tree)?))
+    Ok(AnyDocument::Envelope(document_from_tree(tree)?))
 }

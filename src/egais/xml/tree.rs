@@ -1,4 +1,5 @@
-//! A compact, namespace-resolved element tree built in one pass over the input.
+//! A compact, namespace-resolved element tree built in one pass over the input
+//! (by the scanner in `scan.rs`).
 //!
 //! Why a tree and not quick-xml's own serde deserializer: we need the element
 //! path and line:col of every schema violation, namespace URIs instead of
@@ -7,10 +8,14 @@
 //! 17 MB waybill with 100 000 stamps costs a few MB on top of the input.
 
 use std::borrow::Cow;
+#[cfg(test)]
 use std::collections::HashMap;
 
+#[cfg(test)]
 use quick_xml::events::Event;
+#[cfg(test)]
 use quick_xml::name::ResolveResult;
+#[cfg(test)]
 use quick_xml::reader::NsReader;
 
 use super::error::{XmlError, XmlErrorKind};
@@ -203,9 +208,21 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Tree<'_>, XmlError> {
     };
     let body = src.strip_prefix('\u{feff}').unwrap_or(src);
     let bom = src.len() - body.len();
+    super::scan::build(src, bom)
+}
+
+/// The same tree built with quick-xml's `NsReader`: the reference the
+/// scanner is compared against in the tests.
+#[cfg(test)]
+pub(crate) fn parse_reference(bytes: &[u8]) -> Result<Tree<'_>, XmlError> {
+    let src = std::str::from_utf8(bytes)
+        .map_err(|_| XmlError::at(XmlErrorKind::Malformed, "", 0, String::new(), "not UTF-8"))?;
+    let body = src.strip_prefix('\u{feff}').unwrap_or(src);
+    let bom = src.len() - body.len();
     Builder::new(src, bom).run(body)
 }
 
+#[cfg(test)]
 struct Builder<'a> {
     tree: Tree<'a>,
     names: HashMap<String, u32>,
@@ -214,6 +231,7 @@ struct Builder<'a> {
     root_closed: bool,
 }
 
+#[cfg(test)]
 impl<'a> Builder<'a> {
     fn new(src: &'a str, bom: usize) -> Self {
         Builder {
@@ -421,6 +439,7 @@ impl<'a> Builder<'a> {
 }
 
 /// Maps a resolved namespace to the tree's URI index; an undeclared prefix is an error.
+#[cfg(test)]
 fn resolve(tree: &mut Tree<'_>, res: ResolveResult<'_>) -> Result<u32, String> {
     match res {
         ResolveResult::Unbound => Ok(0),
@@ -478,8 +497,131 @@ mod tests {
             let err = parse(bad.as_bytes()).unwrap_err();
             assert_eq!(err.kind, XmlErrorKind::Malformed, "{bad}: {err}");
         }
+        let deep = format!("{}{}", "<a>".repeat(100_000), "</a>".repeat(100_000));
+        let err = parse(deep.as_bytes()).unwrap_err();
+        assert!(err.message.contains("deeper"), "{err}");
+        let ok = format!("{}{}", "<a>".repeat(200), "</a>".repeat(200));
+        assert!(parse(ok.as_bytes()).is_ok());
         let err = parse(b"<a>\n  <b>\n</a>").unwrap_err();
         assert_eq!(err.line, 3, "{err}");
         assert!(parse(&[0x3c, 0x61, 0xff, 0x3e]).is_err());
+    }
+}
+
+#[cfg(test)]
+mod differential {
+    //! The scanner against quick-xml's `NsReader` on the samples and on random markup.
+    use super::*;
+    use proptest::prelude::*;
+
+    fn dump(t: &Tree<'_>) -> Vec<String> {
+        (0..t.nodes.len() as u32)
+            .map(|i| {
+                let n = t.node(i);
+                let attrs: Vec<String> = t
+                    .attrs(i)
+                    .iter()
+                    .map(|a| {
+                        format!(
+                            "{}{}={}",
+                            if a.prefixed { "p:" } else { "" },
+                            a.name,
+                            a.value
+                        )
+                    })
+                    .collect();
+                format!(
+                    "{} {{{}}}{} p={} c={} s={} @{} {:?} {:?}",
+                    i,
+                    t.uri(i),
+                    t.local(i),
+                    n.parent,
+                    n.first_child,
+                    n.next_sibling,
+                    n.offset,
+                    n.text,
+                    attrs
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn samples_build_identical_trees() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/egais/samples");
+        let mut count = 0;
+        for sub in std::fs::read_dir(dir).unwrap() {
+            for f in std::fs::read_dir(sub.unwrap().path()).unwrap() {
+                let bytes = std::fs::read(f.unwrap().path()).unwrap();
+                let a = parse(&bytes).unwrap();
+                let b = parse_reference(&bytes).unwrap();
+                assert_eq!(dump(&a), dump(&b));
+                count += 1;
+            }
+        }
+        assert!(count > 20);
+    }
+
+    #[test]
+    fn entities_cdata_and_line_ends() {
+        let xml = "<r a='x&#x41;&lt;\t\r\n'>a &amp; b&#1087;\r\n<![CDATA[<c>]]><!-- -->d</r>";
+        let t = parse(xml.as_bytes()).unwrap();
+        assert_eq!(t.text(0), "a & bп\n<c>d");
+        assert_eq!(t.attr(0, "a"), Some("xA<  "));
+        assert_eq!(dump(&t), dump(&parse_reference(xml.as_bytes()).unwrap()));
+        for bad in [
+            "<r a='1' a='2'/>",
+            "<r a='1'b='2'/>",
+            "<r a=1/>",
+            "<r>&#0;</r>",
+            "<r>&#xZZ;</r>",
+            "<r>& </r>",
+            "<r a='<'/>",
+            "<:r/>",
+            "<a:b:c xmlns:a='u'/>",
+            "<r xmlns:p=''/>",
+            "<r p:a='1'/>",
+        ] {
+            assert!(parse(bad.as_bytes()).is_err(), "{bad}");
+        }
+    }
+
+    fn markup() -> impl Strategy<Value = String> {
+        let tag = "[abp]{1,2}";
+        let piece = prop_oneof![
+            (
+                tag,
+                proptest::option::of(("[abxmlns:]{1,7}", "[a-z&;#<> ]{0,6}"))
+            )
+                .prop_map(|(t, a)| match a {
+                    Some((n, v)) => format!("<{t} {n}=\"{v}\">"),
+                    None => format!("<{t}>"),
+                }),
+            tag.prop_map(|t| format!("</{t}>")),
+            tag.prop_map(|t| format!("<{t}/>")),
+            "[a-z &;#x0-9\r\n]{0,6}",
+            Just("<!-- c -->".to_string()),
+            Just("<![CDATA[x<y]]>".to_string()),
+            Just("<?pi x?>".to_string()),
+            Just("<p:a xmlns:p=\"urn:p\">".to_string()),
+            Just("</p:a>".to_string()),
+        ];
+        proptest::collection::vec(piece, 0..16).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn scanner_agrees_with_quick_xml(xml in markup()) {
+            let ours = parse(xml.as_bytes());
+            let reference = parse_reference(xml.as_bytes());
+            match (&ours, &reference) {
+                (Ok(a), Ok(b)) => prop_assert_eq!(dump(a), dump(b)),
+                // We may be stricter than quick-xml, never more lenient.
+                (Ok(_), Err(e)) => prop_assert!(false, "quick-xml rejects ({e}) what we accept: {xml:?}"),
+                _ => {}
+            }
+        }
     }
 }

@@ -7,14 +7,15 @@ use serde::{Deserialize, Serialize};
 use super::common::{BoxTree, ChangeOwnership, InformF2, Mark, OrgRef, ProductInfo};
 use super::write::egais_document;
 
+/// `M`: see [`InformF2`]; the default keeps every stamp.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WayBillV4 {
+pub struct WayBillV4<M = Mark> {
     #[serde(rename = "wb:Identity", skip_serializing_if = "Option::is_none")]
     pub identity: Option<String>,
     #[serde(rename = "wb:Header")]
     pub header: WayBillHeader,
     #[serde(rename = "wb:Content")]
-    pub content: WayBillContent,
+    pub content: WayBillContent<M>,
 }
 
 egais_document!(
@@ -106,14 +107,22 @@ pub struct Transport {
     pub forwarder: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct WayBillContent {
-    #[serde(rename = "wb:Position", default)]
-    pub positions: Vec<WayBillPosition>,
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WayBillContent<M = Mark> {
+    #[serde(rename = "wb:Position", default = "Vec::new")]
+    pub positions: Vec<WayBillPosition<M>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct WayBillPosition {
+impl<M> Default for WayBillContent<M> {
+    fn default() -> Self {
+        WayBillContent {
+            positions: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WayBillPosition<M = Mark> {
     #[serde(rename = "wb:Identity")]
     pub identity: String,
     #[serde(rename = "wb:Product")]
@@ -149,7 +158,7 @@ pub struct WayBillPosition {
     pub fa_reg_id: String,
     /// The shipper's справка Б and the stamps.
     #[serde(rename = "wb:InformF2")]
-    pub inform_f2: InformF2,
+    pub inform_f2: InformF2<M>,
     #[serde(rename = "wb:boxInfo", skip_serializing_if = "Option::is_none")]
     pub box_info: Option<BoxInfo>,
 }
@@ -160,8 +169,32 @@ pub struct BoxInfo {
     pub boxes: Vec<BoxTree>,
 }
 
-impl WayBillPosition {
-    pub fn marks(&self) -> impl Iterator<Item = &Mark> {
+impl<M> Default for WayBillPosition<M> {
+    fn default() -> Self {
+        WayBillPosition {
+            identity: String::new(),
+            product: ProductInfo::default(),
+            pack_id: None,
+            quantity: Decimal::ZERO,
+            alc_percent: None,
+            alc_percent_min: None,
+            alc_percent_max: None,
+            price: Decimal::ZERO,
+            party: None,
+            excise_number: None,
+            excise_date: None,
+            excise_sum: None,
+            excise_bs: None,
+            ean13: None,
+            fa_reg_id: String::new(),
+            inform_f2: InformF2::default(),
+            box_info: None,
+        }
+    }
+}
+
+impl<M> WayBillPosition<M> {
+    pub fn marks(&self) -> impl Iterator<Item = &M> {
         self.inform_f2.mark_info.iter().flat_map(|m| m.marks())
     }
 
@@ -171,8 +204,8 @@ impl WayBillPosition {
     }
 }
 
-impl WayBillV4 {
-    pub fn positions(&self) -> &[WayBillPosition] {
+impl<M> WayBillV4<M> {
+    pub fn positions(&self) -> &[WayBillPosition<M>] {
         &self.content.positions
     }
 
