@@ -336,6 +336,8 @@ async fn reject_with_a_reason() {
     assert_eq!(sim_invoices(&h)[0].act.as_deref(), Some("Rejected"));
     assert_eq!(h.store.read(marks::count).unwrap(), 0);
     // Reject pressed again on the archived invoice: a message, nothing sent.
+    h.wait_for("the pane's archive", |h| h.count_in(DocList::Archive) == 1)
+        .await;
     while h.pane.list != DocList::Archive {
         h.action(PaneAction::NextList);
     }
@@ -604,4 +606,57 @@ async fn the_supplier_refuses_the_discrepancies_and_the_cashier_answers_again() 
     })
     .await;
     h.shutdown().await;
+}
+
+/// The whole app with the exchange engine: an invoice arrives, F3 shows it, F6 Enter
+/// accepts, the act goes out at once (the workflow wakes the engine) and is confirmed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_accepts_an_invoice_through_the_exchange() {
+    use egais_tui::app_context::AppContext;
+    use egais_tui::config::Paths;
+    use egais_tui::tui::Setup;
+    use egais_tui::tui::effects::Feeds;
+    use egais_tui::tui::headless::{HeadlessOptions, KeyToken, run_headless_with};
+
+    let sim = sim::spawn(cfg(1)).await.expect("simulator starts");
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path()).unwrap());
+    let mut config = config::Config::default();
+    config.organisation.fsrar_id = SHOP.into();
+    config.utm.url = sim.url();
+    let ctx = AppContext {
+        config: Arc::new(config.clone()),
+        paths: Paths {
+            data_dir: dir.path().to_path_buf(),
+            state_dir: dir.path().join("state"),
+            config_file: None,
+        },
+        store: store.clone(),
+    };
+    let tz = TimeZone::get("Europe/Moscow").unwrap();
+    let mut engine = Exchange::spawn(
+        store.clone(),
+        UtmClient::new(&config.utm, SHOP).unwrap(),
+        Arc::new(AcceptanceInbox::new(tz)),
+        ExchangeConfig {
+            poll_interval: Duration::from_millis(40),
+            ..ExchangeConfig::default()
+        },
+    );
+    let feeds = Feeds::default().with_exchange(&mut engine);
+    let opts = HeadlessOptions {
+        size: (100, 30),
+        keys: KeyToken::parse_script("wait:800 F3 F6 Enter wait:1500").expect("keys"),
+        now: None,
+    };
+    let screen = run_headless_with(Setup::from_context(&ctx).unwrap(), feeds, opts)
+        .await
+        .expect("headless");
+    assert_eq!(sim.control.received_count("WayBillAct_v4"), 1, "{screen}");
+    let state = store.read(invoices::summaries).unwrap()[0].state.clone();
+    assert_eq!(state, DocState::Archive, "{screen}");
+    assert!(screen.contains("Акт приёма отправлен"), "{screen}");
+    assert!(screen.contains("подтверждено, в архиве"), "{screen}");
+    engine.shutdown().await;
+    sim.shutdown().await;
 }

@@ -36,6 +36,8 @@ pub struct Feeds {
     /// "Check the UTM now": asks the exchange to talk to the UTM at once (for the
     /// exchange engine: `control.poll_now()`); the result arrives on `utm`.
     pub utm_probe: Option<Probe>,
+    /// "A document was queued, send it now" (for the exchange engine: `control.wake()`).
+    pub exchange_wake: Option<Probe>,
 }
 
 /// A request to the exchange that returns at once.
@@ -56,6 +58,8 @@ pub struct Executor {
     tasks: JoinSet<()>,
     /// The Приёмка workflow over the shop's database (absent over a memory model).
     acceptance: Option<crate::egais::acceptance::AcceptanceService>,
+    /// Wakes the exchange engine after a document was queued.
+    wake: Option<Probe>,
 }
 
 fn text<T>(r: Result<T, ReadError>) -> Result<T, String> {
@@ -90,7 +94,13 @@ impl Executor {
             probe,
             tasks: JoinSet::new(),
             acceptance: None,
+            wake: None,
         }
+    }
+
+    /// Called after the workflow queued a document, so it goes out at once.
+    pub fn set_exchange_wake(&mut self, wake: Probe) {
+        self.wake = Some(wake);
     }
 
     /// Runs the Приёмка workflow's effects against this service.
@@ -123,10 +133,25 @@ impl Executor {
                     return None;
                 };
                 let tx = self.tx.clone();
+                let queues = matches!(
+                    effect,
+                    crate::tui::acceptance::Effect::Send { .. }
+                        | crate::tui::acceptance::Effect::QueryNoAnswer
+                        | crate::tui::acceptance::Effect::QueryResend { .. }
+                );
+                let wake = self.wake.clone().filter(|_| queues);
                 self.tasks.spawn(async move {
                     let now = jiff::Timestamp::now();
                     let event = tokio::task::spawn_blocking(move || service.run(effect, now)).await;
                     if let Ok(event) = event {
+                        let queued = matches!(
+                            event,
+                            crate::tui::acceptance::Event::Sent { .. }
+                                | crate::tui::acceptance::Event::Done(_)
+                        );
+                        if queued && let Some(w) = &wake {
+                            w();
+                        }
                         let _ = tx.send(Msg::Loaded(Loaded::Acceptance(event)));
                     }
                 });
