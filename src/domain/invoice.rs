@@ -869,4 +869,62 @@ mod tests {
         assert!(!cards[2].needs_stamp);
         assert!(cards[2].is_beer_like());
     }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever order and however often the two parts arrive, the result is the same
+        /// single invoice, ready to answer.
+        #[test]
+        fn parts_in_any_order_and_repetition_give_one_invoice(
+            order in proptest::collection::vec(any::<bool>(), 1..8)
+        ) {
+            let wb = waybill(vec![position(0, 4, true), position(1, 2, false)]);
+            let reg = registration(&wb);
+            let first = order[0];
+            let mut inv = if first {
+                Invoice::from_waybill(wb.clone(), date(2026, 11, 26), ts(0))
+            } else {
+                Invoice::from_registration(reg.clone(), date(2026, 11, 26), ts(0))
+            };
+            for waybill_part in &order[1..] {
+                let outcome = if *waybill_part {
+                    inv.attach_waybill(wb.clone())
+                } else {
+                    inv.attach_registration(reg.clone())
+                };
+                prop_assert!(matches!(outcome, MergeOutcome::Attached | MergeOutcome::Duplicate));
+            }
+            let both = order.contains(&true) && order.contains(&false);
+            prop_assert_eq!(inv.readiness().is_ready(), both);
+            if both {
+                prop_assert_eq!(inv.waybill.as_ref(), Some(&wb));
+                prop_assert_eq!(inv.registration.as_ref(), Some(&reg));
+            }
+        }
+
+        /// In the New list an overdue invoice never comes after one that is not overdue.
+        #[test]
+        fn overdue_first(days in proptest::collection::vec(0i32..20, 1..12)) {
+            let cal = WorkCalendar::default();
+            let today = date(2026, 11, 26);
+            let invs: Vec<Invoice> = days
+                .iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    let mut inv = ready_invoice();
+                    inv.key.number = i.to_string();
+                    inv.received_on = today.checked_sub(jiff::Span::new().days(*d)).unwrap();
+                    inv
+                })
+                .collect();
+            let mut list: Vec<&Invoice> = invs.iter().collect();
+            sort_for_action(&mut list, DocList::New, &cal);
+            let overdue: Vec<bool> = list.iter().map(|i| i.urgency(today, &cal).overdue()).collect();
+            let first_not_overdue = overdue.iter().position(|o| !o).unwrap_or(overdue.len());
+            prop_assert!(overdue[first_not_overdue..].iter().all(|o| !o));
+            let days_left: Vec<i32> = list.iter().map(|i| i.urgency(today, &cal).days_left).collect();
+            prop_assert!(days_left.windows(2).all(|w| w[0] <= w[1]));
+        }
+    }
 }
