@@ -593,16 +593,46 @@ async fn the_supplier_refuses_the_discrepancies_and_the_cashier_answers_again() 
     })
     .await;
     assert!(h.state_of(&wb).is_some_and(|s| s.is_rejected()));
-    // The cashier accepts in full instead: a second act goes out.
+    // The cashier corrects the act: a second discrepancy act goes out.
     while h.pane.list != DocList::UnderReview {
         h.action(PaneAction::NextList);
     }
     h.action(PaneAction::Home);
-    h.action(PaneAction::Accept);
+    h.action(PaneAction::Differences);
+    assert!(
+        matches!(h.pane.screen, Screen::Editor(_)),
+        "{:?}",
+        h.pane.message
+    );
+    for _ in 0..3 {
+        h.action(PaneAction::Down);
+    }
+    h.action(PaneAction::Toggle);
+    h.action(PaneAction::Send);
     h.key(KeyCode::Enter);
     assert_eq!(h.state_of(&wb), Some(DocState::UnderReview));
     h.wait_for("the second act", |h| {
         h.sim.control.received_count("WayBillAct_v4") == 2
+    })
+    .await;
+    // The supplier refuses again, with a new ticket: applied, not taken for a repeat.
+    h.sim.control.with_state(|s| {
+        s.inject_out(
+            "WayBillTicket",
+            docs::confirm_ticket(
+                shipper,
+                &wb,
+                "ПР-2",
+                false,
+                "Не согласны и с этим актом",
+                Timestamp::now(),
+            )
+            .into_bytes(),
+            None,
+        )
+    });
+    h.wait_for("the second refusal", |h| {
+        matches!(h.state_of(&wb), Some(DocState::Rejected { reason }) if reason.contains("и с этим актом"))
     })
     .await;
     h.shutdown().await;
