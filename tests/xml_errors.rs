@@ -230,3 +230,15 @@ fn hostile_nesting_of_recursive_boxes_is_refused_not_a_crash() {
     let fine = wb.replacen("<wb:boxtree>", &format!("{ok}<wb:boxtree>"), 1);
     assert!(parse_document(fine.as_bytes()).is_ok());
 }
+
+#[test]
+fn many_distinct_unknown_children_stay_fast() {
+    let t = sample("selyutinartyom_UTM/Ticket_4.xml");
+    let junk: String = (0..50_000).map(|i| format!("<tc:X{i}/>")).collect();
+    let bad = t.replace("<tc:DocType>", &format!("{junk}<tc:DocType>"));
+    let started = std::time::Instant::now();
+    let parsed = parse_document(bad.as_bytes()).unwrap();
+    assert!(matches!(parsed.doc, Incoming::Ticket(_)));
+    // Quadratic handling would take minutes here even in a debug build.
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}

@@ -372,7 +372,7 @@ impl<'de> de::Deserializer<'de> for ElemDe<'_, '_> {
             attrs: self.tree.attrs(self.idx),
             attr_pos: 0,
             child: self.tree.node(self.idx).first_child,
-            emitted: Vec::new(),
+            emitted: Emitted::default(),
             text_done: false,
             pending: Pending::None,
             key: String::new(),
@@ -570,6 +570,31 @@ impl<'de> SeqAccess<'de> for GroupSeq<'_, '_> {
     }
 }
 
+/// Keys already presented for one element: a short list, switching to a set
+/// when an element has many distinct children (hostile input must stay linear).
+#[derive(Default)]
+struct Emitted {
+    few: Vec<(u32, u32)>,
+    many: Option<std::collections::HashSet<(u32, u32)>>,
+}
+
+impl Emitted {
+    /// `false` if `id` was already there.
+    fn insert(&mut self, id: (u32, u32)) -> bool {
+        if let Some(set) = &mut self.many {
+            return set.insert(id);
+        }
+        if self.few.contains(&id) {
+            return false;
+        }
+        self.few.push(id);
+        if self.few.len() > 32 {
+            self.many = Some(self.few.drain(..).collect());
+        }
+        true
+    }
+}
+
 enum Pending<'t> {
     None,
     Attr(&'t Attr),
@@ -583,7 +608,7 @@ struct ElemMap<'t, 'a> {
     attrs: &'t [Attr],
     attr_pos: usize,
     child: u32,
-    emitted: Vec<(u32, u32)>,
+    emitted: Emitted,
     text_done: bool,
     pending: Pending<'t>,
     key: String,
@@ -611,10 +636,9 @@ impl<'de> MapAccess<'de> for ElemMap<'_, '_> {
             let n = self.tree.node(cur);
             self.child = n.next_sibling;
             let id = (n.ns, n.name);
-            if self.emitted.contains(&id) {
+            if !self.emitted.insert(id) {
                 continue;
             }
-            self.emitted.push(id);
             self.tree.key_into(cur, &mut self.key);
             self.pending = Pending::Child(cur);
             return seed

@@ -1,8 +1,9 @@
 //! XML equivalence for round-trip checks: both documents are reduced to a
 //! tree of (namespace URI, local name, attributes, trimmed text, children)
-//! ignoring prefixes, comments, processing instructions and formatting
-//! whitespace. Children are compared in a stable order by name, because most
-//! EGAIS content models are `xs:all` (any order); the relative order of
+//! ignoring prefixes, namespace declarations and other prefixed attributes
+//! (xsi:…), comments, processing instructions and formatting whitespace.
+//! Children are compared in a stable order by name, because most EGAIS content
+//! models are `xs:all` (any order); the relative order of
 //! same-named siblings (positions, stamps) still matters. The `Version`
 //! attribute of the envelope root is ignored: it is optional and we always write it.
 

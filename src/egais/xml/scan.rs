@@ -51,6 +51,11 @@ const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 /// able to exhaust the stack.
 pub(crate) const MAX_DEPTH: usize = 256;
 
+/// EGAIS elements carry a handful of attributes and namespace declarations;
+/// the limits keep the duplicate check and prefix lookup linear on hostile input.
+const MAX_ATTRS: usize = 64;
+const MAX_BINDINGS: usize = 512;
+
 struct Open<'a> {
     idx: u32,
     qname: &'a str,
@@ -476,6 +481,9 @@ impl<'a> Scanner<'a> {
             if value.contains('<') {
                 return Err(self.err(q, format!("`<` in the value of `{aname}`")));
             }
+            if raw_attrs.len() >= MAX_ATTRS {
+                return Err(self.err(after_ws, format!("more than {MAX_ATTRS} attributes")));
+            }
             if raw_attrs.iter().any(|(n, _, _)| *n == aname) {
                 return Err(self.err(after_ws, format!("duplicate attribute `{aname}`")));
             }
@@ -495,6 +503,12 @@ impl<'a> Scanner<'a> {
                     return Err(self.err(
                         at,
                         format!("prefix `{p}` cannot be bound to an empty namespace"),
+                    ));
+                }
+                if self.bindings.len() >= MAX_BINDINGS {
+                    return Err(self.err(
+                        at,
+                        format!("more than {MAX_BINDINGS} namespace declarations in scope"),
                     ));
                 }
                 let id = self.uri_index(&uri);

@@ -500,6 +500,8 @@ mod tests {
         let deep = format!("{}{}", "<a>".repeat(100_000), "</a>".repeat(100_000));
         let err = parse(deep.as_bytes()).unwrap_err();
         assert!(err.message.contains("deeper"), "{err}");
+        let attrs: String = (0..100).map(|i| format!(" a{i}=\"1\"")).collect();
+        assert!(parse(format!("<a{attrs}/>").as_bytes()).is_err());
         let ok = format!("{}{}", "<a>".repeat(200), "</a>".repeat(200));
         assert!(parse(ok.as_bytes()).is_ok());
         let err = parse(b"<a>\n  <b>\n</a>").unwrap_err();
