@@ -341,10 +341,20 @@ impl AcceptancePane {
                     );
                     self.info(text);
                 }
+                Err(e @ crate::domain::acceptance::AcceptanceError::StampAlreadyScanned(_))
+                    if !ed.scanning =>
+                {
+                    // Every stamp counts as received until the cashier starts checking.
+                    let text = format!(
+                        "{}. Чтобы сверить поставку, нажмите F7 и сканируйте пришедшие марки",
+                        e.message_ru()
+                    );
+                    self.error(text);
+                }
                 Err(e) => self.error(e.message_ru()),
             },
             _ => self.error(format!(
-                "Марка {} отсканирована вне редактора расхождений: откройте накладную клавишей расхождений",
+                "Марка {} отсканирована вне редактора расхождений: выберите накладную и нажмите F7",
                 short_mark(code.trim())
             )),
         }
