@@ -46,7 +46,7 @@ const GOLDEN: &[(&str, usize, usize, &str)] = &[
         4,
         2,
         "unknown field `printr`, expected one of `organisation`, `till`, `utm`, `scanner`, \
-         `printer`, `ui`, `journal`",
+         `printer`, `ui`, `journal`, `acceptance`",
     ),
     (
         "bad_fsrar.toml",

@@ -30,6 +30,7 @@ pub struct Config {
     pub printer: Printer,
     pub ui: Ui,
     pub journal: Journal,
+    pub acceptance: Acceptance,
 }
 
 /// The shop as EGAIS knows it. Printed on slips and in the journal header.
@@ -198,6 +199,20 @@ impl Default for Ui {
 pub struct Journal {
     /// Catering (HoReCa): draught and bulk goods enter the journal when the container is opened.
     pub catering: bool,
+}
+
+/// Acceptance of supplier invoices.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Acceptance {
+    /// "Сканировать штрихкоды для приемки": after an invoice is accepted, ask for the EAN-13
+    /// of every product without one (scan, type or skip).
+    pub scan_barcodes_on_acceptance: bool,
+    /// Public holidays on weekdays (ISO dates): the answer to an invoice is due on the next
+    /// working day, so these push the deadline.
+    pub holidays: Vec<String>,
+    /// Saturdays or Sundays made working days by a transfer decree.
+    pub extra_workdays: Vec<String>,
 }
 
 /// The files to read, in order (later ones override earlier ones key by key).

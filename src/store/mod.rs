@@ -8,7 +8,9 @@
 
 pub mod archive;
 pub mod documents;
+pub mod invoices;
 mod lock;
+pub mod marks;
 pub mod outbox;
 pub mod products;
 
@@ -322,6 +324,8 @@ fn create_all_tables(tx: &WriteTransaction) -> Result<(), StoreError> {
     documents::create_tables(tx)?;
     outbox::create_tables(tx)?;
     archive::create_tables(tx)?;
+    invoices::create_tables(tx)?;
+    marks::create_tables(tx)?;
     Ok(())
 }
 

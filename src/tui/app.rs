@@ -117,6 +117,8 @@ pub enum Loaded {
         result: Result<Option<ProductRow>, String>,
     },
     Product(Result<Option<ProductRow>, String>),
+    /// An answer of the Приёмка workflow, or news from the exchange for it.
+    Acceptance(crate::tui::acceptance::Event),
 }
 
 /// Everything that can change the state.
@@ -177,6 +179,8 @@ pub enum Effect {
     CheckUtm {
         job: u64,
     },
+    /// The Приёмка workflow: answered with `Loaded::Acceptance`.
+    Acceptance(crate::tui::acceptance::Effect),
     Redraw,
     Suspend,
     Quit,
@@ -195,6 +199,12 @@ impl Effect {
                 | Effect::Search { .. }
                 | Effect::LookupEan { .. }
                 | Effect::LoadProduct { .. }
+                | Effect::Acceptance(
+                    crate::tui::acceptance::Effect::Reload
+                        | crate::tui::acceptance::Effect::Open { .. }
+                        | crate::tui::acceptance::Effect::PrepareBinding { .. }
+                        | crate::tui::acceptance::Effect::LoadNoAnswer
+                )
         )
     }
 }
@@ -526,6 +536,10 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if state.modal.is_some() {
         return on_modal_key(state, &key);
     }
+    let pane = state.pane;
+    if let Some(cmds) = state.pane_mut(pane).on_raw_key(&key) {
+        return state.apply_cmds(cmds);
+    }
     let Some(action) = state.keymap.lookup(&state.contexts(), &key) else {
         return Vec::new();
     };
@@ -825,6 +839,10 @@ fn on_loaded(state: &mut State, loaded: Loaded) -> Vec<Effect> {
         Loaded::Products(result) => state.stock.on_products(result, &cx),
         Loaded::ProductByEan { ean, result } => state.sale.on_product(&ean, result),
         Loaded::Product(result) => state.stock.on_product(result),
+        Loaded::Acceptance(event) => {
+            let today = state.now.to_zoned_datetime(state.info.tz.clone()).date();
+            state.acceptance.on_acceptance(event, today, &cx)
+        }
         Loaded::Search { request, result } => {
             match (state.modal.as_mut(), result) {
                 (Some(Modal::Picker(p)), Ok(items)) => p.set_results(request, items),

@@ -28,6 +28,12 @@ pub struct Setup {
     pub scanner: crate::config::Scanner,
     /// Problems worth a notice on the first screen (they did not stop the start).
     pub warnings: Vec<String>,
+    /// The Приёмка workflow over the shop's database; `None` over a memory model.
+    pub acceptance: Option<crate::egais::acceptance::AcceptanceService>,
+    /// Config `acceptance.scan_barcodes_on_acceptance`.
+    pub scan_barcodes_on_acceptance: bool,
+    /// Working days for invoice deadlines (config `acceptance.holidays`).
+    pub calendar: crate::domain::workdays::WorkCalendar,
 }
 
 impl Setup {
@@ -43,6 +49,11 @@ impl Setup {
             .as_ref()
             .map(|p| p.display().to_string());
         setup.info.data_dir = Some(ctx.paths.data_dir.display().to_string());
+        setup.acceptance = Some(crate::egais::acceptance::AcceptanceService::new(
+            Arc::clone(&ctx.store),
+            &ctx.config.organisation.fsrar_id,
+            setup.info.tz.clone(),
+        ));
         Ok(setup)
     }
 
@@ -51,7 +62,17 @@ impl Setup {
         let keymap = Keymap::load(config.ui.keymap.as_deref()).map_err(TuiError::Keymap)?;
         let theme = Theme::load(&config.ui.theme, config.ui.theme_file.as_deref())
             .map_err(TuiError::Theme)?;
-        let (info, warning) = AppInfo::from_config(config);
+        let (info, mut warning) = AppInfo::from_config(config);
+        let calendar = match crate::domain::workdays::WorkCalendar::from_settings(
+            &config.acceptance.holidays,
+            &config.acceptance.extra_workdays,
+        ) {
+            Ok(c) => c,
+            Err(e) => {
+                warning = Some(format!("Настройки приёмки: {e}; праздники не учтены"));
+                crate::domain::workdays::WorkCalendar::default()
+            }
+        };
         Ok(Setup {
             info,
             keymap,
@@ -59,6 +80,9 @@ impl Setup {
             model,
             scanner: config.scanner.clone(),
             warnings: warning.into_iter().collect(),
+            acceptance: None,
+            scan_barcodes_on_acceptance: config.acceptance.scan_barcodes_on_acceptance,
+            calendar,
         })
     }
 }
@@ -82,9 +106,16 @@ impl Core {
         for w in setup.warnings {
             state.notice(Level::Warn, w);
         }
+        let mut exec = Executor::new(setup.model, tx, probe);
+        if let Some(service) = setup.acceptance {
+            exec.set_acceptance(service);
+            state
+                .acceptance
+                .enable_workflow(setup.scan_barcodes_on_acceptance, setup.calendar);
+        }
         let mut core = Core {
             state,
-            exec: Executor::new(setup.model, tx, probe),
+            exec,
             assembler: TermAssembler::new(&setup.scanner),
         };
         core.run_effects(effects);

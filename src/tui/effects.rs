@@ -36,6 +36,8 @@ pub struct Feeds {
     /// "Check the UTM now": asks the exchange to talk to the UTM at once (for the
     /// exchange engine: `control.poll_now()`); the result arrives on `utm`.
     pub utm_probe: Option<Probe>,
+    /// "A document was queued, send it now" (for the exchange engine: `control.wake()`).
+    pub exchange_wake: Option<Probe>,
 }
 
 /// A request to the exchange that returns at once.
@@ -54,6 +56,10 @@ pub struct Executor {
     tx: mpsc::UnboundedSender<Msg>,
     probe: Option<Probe>,
     tasks: JoinSet<()>,
+    /// The Приёмка workflow over the shop's database (absent over a memory model).
+    acceptance: Option<crate::egais::acceptance::AcceptanceService>,
+    /// Wakes the exchange engine after a document was queued.
+    wake: Option<Probe>,
 }
 
 fn text<T>(r: Result<T, ReadError>) -> Result<T, String> {
@@ -87,7 +93,19 @@ impl Executor {
             tx,
             probe,
             tasks: JoinSet::new(),
+            acceptance: None,
+            wake: None,
         }
+    }
+
+    /// Called after the workflow queued a document, so it goes out at once.
+    pub fn set_exchange_wake(&mut self, wake: Probe) {
+        self.wake = Some(wake);
+    }
+
+    /// Runs the Приёмка workflow's effects against this service.
+    pub fn set_acceptance(&mut self, service: crate::egais::acceptance::AcceptanceService) {
+        self.acceptance = Some(service);
     }
 
     /// Starts one effect. Terminal control comes back to the caller.
@@ -105,6 +123,39 @@ impl Executor {
                     });
                 }
             },
+            Effect::Acceptance(effect) => {
+                let Some(service) = self.acceptance.clone() else {
+                    let _ = self.tx.send(Msg::Loaded(Loaded::Acceptance(
+                        crate::tui::acceptance::Event::Failed(
+                            "Приёмка недоступна: база данных магазина не открыта".into(),
+                        ),
+                    )));
+                    return None;
+                };
+                let tx = self.tx.clone();
+                let queues = matches!(
+                    effect,
+                    crate::tui::acceptance::Effect::Send { .. }
+                        | crate::tui::acceptance::Effect::QueryNoAnswer
+                        | crate::tui::acceptance::Effect::QueryResend { .. }
+                );
+                let wake = self.wake.clone().filter(|_| queues);
+                self.tasks.spawn(async move {
+                    let now = jiff::Timestamp::now();
+                    let event = tokio::task::spawn_blocking(move || service.run(effect, now)).await;
+                    if let Ok(event) = event {
+                        let queued = matches!(
+                            event,
+                            crate::tui::acceptance::Event::Sent { .. }
+                                | crate::tui::acceptance::Event::Done(_)
+                        );
+                        if queued && let Some(w) = &wake {
+                            w();
+                        }
+                        let _ = tx.send(Msg::Loaded(Loaded::Acceptance(event)));
+                    }
+                });
+            }
             read => {
                 let model = Arc::clone(&self.model);
                 let tx = self.tx.clone();
@@ -170,6 +221,10 @@ pub fn run_read(model: &dyn ReadModel, effect: Effect) -> Option<Loaded> {
                 .map(|rows| rows.into_iter().map(pick_item).collect())
                 .map_err(|e| e.0),
         },
-        Effect::CheckUtm { .. } | Effect::Quit | Effect::Suspend | Effect::Redraw => return None,
+        Effect::CheckUtm { .. }
+        | Effect::Acceptance(_)
+        | Effect::Quit
+        | Effect::Suspend
+        | Effect::Redraw => return None,
     })
 }

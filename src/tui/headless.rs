@@ -176,6 +176,9 @@ pub async fn run_script(
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut clock = opts.now;
     let mut core = Core::start(setup, clock_now(clock), (w, h), tx, feeds.utm_probe.take());
+    if let Some(wake) = feeds.exchange_wake.take() {
+        core.exec.set_exchange_wake(wake);
+    }
     core.initial(&mut feeds);
     let mut instant = Instant::now();
     settle(&mut core, &mut rx, &mut feeds).await;

@@ -99,6 +99,16 @@ pub enum Action {
     JournalPeriod,
     SettingsTheme,
     SettingsCheckUtm,
+    AcceptanceAccept,
+    AcceptanceDifferences,
+    AcceptanceReject,
+    AcceptanceToggle,
+    AcceptanceSend,
+    AcceptanceDelete,
+    AcceptanceQueryNattn,
+    AcceptanceResend,
+    AcceptanceBindEans,
+    AcceptanceInvoices,
 }
 
 /// Name, and the section it may be bound in (`None`: list and every pane).
@@ -148,6 +158,56 @@ const ACTIONS: &[(Action, &str, Option<Context>)] = &[
         Action::SettingsCheckUtm,
         "settings.check_utm",
         Some(Context::Settings),
+    ),
+    (
+        Action::AcceptanceAccept,
+        "acceptance.accept",
+        Some(Context::Acceptance),
+    ),
+    (
+        Action::AcceptanceDifferences,
+        "acceptance.differences",
+        Some(Context::Acceptance),
+    ),
+    (
+        Action::AcceptanceReject,
+        "acceptance.reject",
+        Some(Context::Acceptance),
+    ),
+    (
+        Action::AcceptanceToggle,
+        "acceptance.toggle",
+        Some(Context::Acceptance),
+    ),
+    (
+        Action::AcceptanceSend,
+        "acceptance.send",
+        Some(Context::Acceptance),
+    ),
+    (
+        Action::AcceptanceDelete,
+        "acceptance.delete",
+        Some(Context::Acceptance),
+    ),
+    (
+        Action::AcceptanceQueryNattn,
+        "acceptance.query_nattn",
+        Some(Context::Acceptance),
+    ),
+    (
+        Action::AcceptanceResend,
+        "acceptance.resend",
+        Some(Context::Acceptance),
+    ),
+    (
+        Action::AcceptanceBindEans,
+        "acceptance.bind_eans",
+        Some(Context::Acceptance),
+    ),
+    (
+        Action::AcceptanceInvoices,
+        "acceptance.invoices",
+        Some(Context::Acceptance),
     ),
 ];
 

@@ -22,6 +22,8 @@ impl Feeds {
         self.outbox = Some(handle.outbox_status.clone());
         let control = handle.control.clone();
         self.utm_probe = Some(Arc::new(move || control.poll_now()));
+        let control = handle.control.clone();
+        self.exchange_wake = Some(Arc::new(move || control.wake()));
         self
     }
 

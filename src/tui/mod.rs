@@ -4,6 +4,7 @@
 //! `runner` (real terminal) and `headless` (TestBackend, scripted keys) drive the same
 //! `core`; `effects` runs effects on tokio tasks and answers with messages.
 
+pub mod acceptance;
 pub mod app;
 pub mod args;
 pub mod core;

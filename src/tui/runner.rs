@@ -120,6 +120,9 @@ where
         tx,
         probe,
     );
+    if let Some(wake) = feeds.exchange_wake.take() {
+        core.exec.set_exchange_wake(wake);
+    }
     core.initial(&mut feeds);
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);

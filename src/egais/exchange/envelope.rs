@@ -149,7 +149,10 @@ fn identity_markers(doc: &Node, ticket: Option<&TicketInfo>, owner: Option<&str>
                 doc.text_at(&["Header", "WBRegId"]),
                 doc.text_at(&["Header", "IsConfirm"]),
             ) {
-                out.push(format!("doc:ConfirmTicket:{wb}:{c}"));
+                // The supplier may refuse a corrected act again: a new ticket (number)
+                // about the same invoice is a new document, not a repeat.
+                let number = doc.text_at(&["Header", "TicketNumber"]).unwrap_or_default();
+                out.push(format!("doc:ConfirmTicket:{wb}:{c}:{number}"));
             }
         }
         name if name.starts_with("WayBill") => {

@@ -9,11 +9,16 @@ use ratatui::widgets::{Block, Paragraph, Row, Table, Wrap};
 
 use super::{DrawCx, Pane, PaneCx, draw_empty, fit};
 use crate::domain::document::{DocList, DocState};
+use crate::domain::workdays::WorkCalendar;
+use crate::store::documents::DocKind;
+use crate::tui::acceptance as work;
 use crate::tui::app::{Cmd, Effect};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::read_model::{DocCounts, DocDetail, DocRow, Page};
+use crate::tui::scan_input::ScanEvent;
 use crate::tui::theme::Role;
 use crate::tui::widgets::list_window::{ListWindow, PAGE};
+use crate::tui::widgets::toast::Level;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Detail {
@@ -23,12 +28,27 @@ pub enum Detail {
     Failed(String),
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct AcceptancePane {
     pub active: usize,
     pub lists: [ListWindow<DocRow>; 3],
     pub detail: Option<Detail>,
     pub counts: Option<DocCounts>,
+    /// The invoice workflow is available (the app runs over the shop's database);
+    /// the value is the "scan barcodes on acceptance" setting.
+    pub workflow: Option<bool>,
+    /// The invoice workflow on screen (an invoice, the discrepancy editor, the invoice
+    /// lists by deadline), over the register lists until the cashier goes back.
+    pub work: Option<Box<work::AcceptancePane>>,
+    /// Opened from a register row: going back from the invoice returns to the register.
+    from_register: bool,
+    /// What the cashier pressed on a register row, done once the invoice is loaded.
+    pending: Option<work::PaneAction>,
+    /// The register row being opened in the workflow; a document the workflow does not
+    /// know falls back to the register's own detail view.
+    opening: Option<String>,
+    /// Working days for the answer deadlines.
+    calendar: WorkCalendar,
 }
 
 fn list_at(i: usize) -> DocList {
@@ -104,6 +124,189 @@ impl AcceptancePane {
         }
     }
 
+    /// Turns the invoice workflow on (called once at start over a real database).
+    pub fn enable_workflow(&mut self, scan_barcodes: bool, calendar: WorkCalendar) {
+        self.workflow = Some(scan_barcodes);
+        self.calendar = calendar;
+    }
+
+    fn work_cmds(effects: Vec<work::Effect>) -> Vec<Cmd> {
+        effects
+            .into_iter()
+            .map(|e| Cmd::Effect(Effect::Acceptance(e)))
+            .collect()
+    }
+
+    fn open_work(&mut self, from_register: bool) -> &mut work::AcceptancePane {
+        let scan = self.workflow.unwrap_or(false);
+        let calendar = self.calendar.clone();
+        self.from_register = from_register;
+        self.work.get_or_insert_with(|| {
+            // The real date arrives with the first answer (`on_acceptance`).
+            Box::new(work::AcceptancePane::new(
+                jiff::civil::date(2000, 1, 1),
+                calendar,
+                scan,
+            ))
+        })
+    }
+
+    fn refresh_register(&mut self, cx: &PaneCx) -> Vec<Cmd> {
+        for w in &mut self.lists {
+            w.invalidate();
+        }
+        let mut cmds = vec![Cmd::Effect(Effect::LoadDocCounts)];
+        cmds.extend(self.load_active(cx));
+        cmds
+    }
+
+    /// An answer of the invoice workflow, or news from the exchange engine.
+    pub fn on_acceptance(
+        &mut self,
+        event: work::Event,
+        today: jiff::civil::Date,
+        cx: &PaneCx,
+    ) -> Vec<Cmd> {
+        let changes_register = matches!(
+            event,
+            work::Event::Changed | work::Event::Sent { .. } | work::Event::Done(_)
+        );
+        let mut cmds = if changes_register {
+            self.refresh_register(cx)
+        } else {
+            Vec::new()
+        };
+        if let (Some(id), work::Event::Failed(_)) = (&self.opening, &event) {
+            let id = id.clone();
+            self.work = None;
+            self.pending = None;
+            self.opening = None;
+            self.detail = Some(Detail::Loading(id.clone()));
+            cmds.push(Cmd::Effect(Effect::LoadDocument { id }));
+            return cmds;
+        }
+        let Some(w) = self.work.as_mut() else {
+            return cmds;
+        };
+        w.today = today;
+        let opened = matches!(event, work::Event::Opened { .. });
+        if opened {
+            self.opening = None;
+        }
+        cmds.extend(Self::work_cmds(w.handle_event(event)));
+        if opened && let Some(p) = self.pending.take() {
+            let key = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Null);
+            cmds.extend(Self::work_cmds(w.handle_key(key, Some(p))));
+        }
+        cmds
+    }
+
+    /// The keymap's action as the invoice workflow understands it.
+    fn work_action(action: Action) -> Option<work::PaneAction> {
+        use work::PaneAction as P;
+        Some(match action {
+            Action::Up => P::Up,
+            Action::Down => P::Down,
+            Action::PageUp => P::PageUp,
+            Action::PageDown => P::PageDown,
+            Action::Home => P::Home,
+            Action::End => P::End,
+            Action::Open => P::Open,
+            Action::Back => P::Back,
+            Action::NextList => P::NextList,
+            Action::PrevList => P::PrevList,
+            Action::Refresh | Action::AcceptanceInvoices => P::Refresh,
+            Action::AcceptanceAccept => P::Accept,
+            Action::AcceptanceDifferences => P::Differences,
+            Action::AcceptanceReject => P::Reject,
+            Action::AcceptanceToggle => P::Toggle,
+            Action::AcceptanceSend => P::Send,
+            Action::AcceptanceDelete => P::Delete,
+            Action::AcceptanceQueryNattn => P::QueryNoAnswer,
+            Action::AcceptanceResend => P::Resend,
+            Action::AcceptanceBindEans => P::BindEans,
+            _ => return None,
+        })
+    }
+
+    /// Keys while the invoice workflow is on screen.
+    fn work_on_action(&mut self, action: Action, cx: &PaneCx) -> Vec<Cmd> {
+        let Some(w) = self.work.as_mut() else {
+            return Vec::new();
+        };
+        let leaving = action == Action::Back
+            && w.dialog.is_none()
+            && match &w.screen {
+                work::Screen::Lists => true,
+                work::Screen::Invoice(_) => self.from_register,
+                _ => false,
+            };
+        if leaving {
+            self.work = None;
+            self.pending = None;
+            self.opening = None;
+            return self.refresh_register(cx);
+        }
+        match Self::work_action(action) {
+            Some(p) => {
+                let key = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Null);
+                Self::work_cmds(w.handle_key(key, Some(p)))
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// Acceptance keys on the register lists: an incoming invoice opens in the workflow.
+    fn register_acceptance_action(&mut self, action: Action) -> Option<Vec<Cmd>> {
+        self.workflow?;
+        use work::PaneAction as P;
+        match action {
+            Action::AcceptanceInvoices => {
+                self.open_work(false);
+                return Some(Self::work_cmds(vec![work::Effect::Reload]));
+            }
+            Action::AcceptanceQueryNattn | Action::AcceptanceResend => {
+                let p = Self::work_action(action)?;
+                let w = self.open_work(false);
+                let key = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Null);
+                let mut cmds = Self::work_cmds(vec![work::Effect::Reload]);
+                cmds.extend(Self::work_cmds(w.handle_key(key, Some(p))));
+                return Some(cmds);
+            }
+            _ => {}
+        }
+        let (pending, edit) = match action {
+            Action::Open => (None, false),
+            Action::AcceptanceDifferences => (None, true),
+            Action::AcceptanceAccept => (Some(P::Accept), false),
+            Action::AcceptanceReject => (Some(P::Reject), false),
+            Action::AcceptanceDelete => (Some(P::Delete), false),
+            Action::AcceptanceBindEans => (Some(P::BindEans), false),
+            _ => return None,
+        };
+        let row = self.lists[self.active].selected_row()?.clone();
+        if row.kind != DocKind::IncomingWayBill.label_ru() {
+            if action == Action::Open {
+                // Other documents keep the register's own detail view.
+                return None;
+            }
+            return Some(vec![Cmd::Toast(
+                Level::Warn,
+                format!(
+                    "«{}» — не входящая накладная: приёмка к нему не относится",
+                    row.kind
+                ),
+            )]);
+        }
+        self.open_work(true);
+        self.pending = pending;
+        self.opening = Some(row.id.clone());
+        Some(Self::work_cmds(vec![
+            work::Effect::Reload,
+            work::Effect::Open { key: row.id, edit },
+        ]))
+    }
+
     pub fn on_document(&mut self, result: Result<Option<DocDetail>, String>) -> Vec<Cmd> {
         let Some(Detail::Loading(id)) = &self.detail else {
             return Vec::new();
@@ -139,6 +342,9 @@ impl Pane for AcceptancePane {
             return Vec::new();
         }
         let mut cmds = self.load_active(cx);
+        if let Some(w) = self.work.as_mut() {
+            cmds.extend(Self::work_cmds(w.handle_event(work::Event::Changed)));
+        }
         if let Some(Detail::Shown(d)) = &self.detail {
             let id = d.row.id.clone();
             cmds.push(Cmd::Effect(Effect::LoadDocument { id: id.clone() }));
@@ -148,6 +354,14 @@ impl Pane for AcceptancePane {
     }
 
     fn on_action(&mut self, action: Action, cx: &PaneCx) -> Vec<Cmd> {
+        if self.work.is_some() {
+            return self.work_on_action(action, cx);
+        }
+        if self.detail.is_none()
+            && let Some(cmds) = self.register_acceptance_action(action)
+        {
+            return cmds;
+        }
         if self.detail.is_some() {
             if action == Action::Back {
                 self.detail = None;
@@ -196,7 +410,36 @@ impl Pane for AcceptancePane {
         Self::load(list, offset)
     }
 
+    fn on_raw_key(&mut self, key: &crossterm::event::KeyEvent) -> Option<Vec<Cmd>> {
+        let w = self.work.as_mut()?;
+        w.dialog.as_ref()?;
+        Some(Self::work_cmds(w.handle_key(*key, None)))
+    }
+
+    fn on_scan(&mut self, scan: &ScanEvent, _now: jiff::Timestamp) -> Vec<Cmd> {
+        match self.work.as_mut() {
+            Some(w) => Self::work_cmds(w.handle_scan(&scan.code)),
+            None => vec![Cmd::Toast(
+                Level::Warn,
+                "Марки сканируются в накладной: выберите её и нажмите «расхождения»".into(),
+            )],
+        }
+    }
+
+    fn unsaved(&self) -> Option<String> {
+        match self.work.as_deref().map(|w| &w.screen) {
+            Some(work::Screen::Editor(e)) if e.draft.differing_lines() > 0 => {
+                Some("акт расхождений не отправлен".into())
+            }
+            _ => None,
+        }
+    }
+
     fn draw(&self, f: &mut Frame, area: Rect, cx: &DrawCx) {
+        if let Some(w) = &self.work {
+            work::draw::draw(w, area, f.buffer_mut(), cx.theme);
+            return;
+        }
         if let Some(detail) = &self.detail {
             draw_detail(f, area, cx, detail);
             return;

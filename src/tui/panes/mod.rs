@@ -78,6 +78,12 @@ pub trait Pane {
 
     fn on_action(&mut self, action: Action, cx: &PaneCx) -> Vec<Cmd>;
 
+    /// A pane with its own text entry open (the acceptance dialogs) takes the raw key
+    /// before the keymap does; `None` lets the keymap handle it.
+    fn on_raw_key(&mut self, _key: &crossterm::event::KeyEvent) -> Option<Vec<Cmd>> {
+        None
+    }
+
     fn on_scan(&mut self, _scan: &ScanEvent, _now: Timestamp) -> Vec<Cmd> {
         vec![Cmd::Toast(
             Level::Warn,
