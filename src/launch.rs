@@ -10,7 +10,8 @@ use clap::Args;
 use crate::app_context::AppContext;
 use crate::cli::{GlobalArgs, Startup, init_runtime};
 use crate::config::Config;
-use crate::egais::exchange::{InboxHandler, RegisterHandler};
+use crate::egais::acceptance::AcceptanceInbox;
+use crate::egais::exchange::InboxHandler;
 use crate::egais::sim::{self, SimConfig};
 use crate::tui::TuiArgs;
 
@@ -24,9 +25,12 @@ pub struct DemoArgs {
     pub seed_invoices: usize,
 }
 
-/// The handler that applies incoming documents to the shop's registers.
-fn inbox_handler() -> Arc<dyn InboxHandler> {
-    Arc::new(RegisterHandler::archive_only())
+/// The handler that applies incoming documents to the shop's registers: invoices, their
+/// справки Б, tickets and the suppliers' answers. Everything else is archived raw.
+fn inbox_handler(config: &Config) -> anyhow::Result<Arc<dyn InboxHandler>> {
+    let tz = jiff::tz::TimeZone::get(&config.ui.timezone)
+        .map_err(|e| anyhow::anyhow!("time zone {}: {e}", config.ui.timezone))?;
+    Ok(Arc::new(AcceptanceInbox::new(tz)))
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -41,9 +45,10 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 pub fn run(args: &TuiArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let startup = Startup::init(global)?;
     startup.config().require_organisation()?;
+    let handler = inbox_handler(startup.config())?;
     let ctx = startup.open_context()?;
     let rt = runtime()?;
-    rt.block_on(crate::tui::run_with_services(ctx, args, inbox_handler()))
+    rt.block_on(crate::tui::run_with_services(ctx, args, handler))
         .map_err(|e| anyhow::anyhow!(e.message_ru()))
 }
 
@@ -65,7 +70,8 @@ pub fn demo(args: &DemoArgs, global: &GlobalArgs) -> anyhow::Result<()> {
 }
 
 async fn run_app(ctx: AppContext, args: &TuiArgs) -> anyhow::Result<()> {
-    crate::tui::run_with_services(ctx, args, inbox_handler())
+    let handler = inbox_handler(&ctx.config)?;
+    crate::tui::run_with_services(ctx, args, handler)
         .await
         .map_err(|e| anyhow::anyhow!(e.message_ru()))
 }
