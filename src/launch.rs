@@ -61,6 +61,9 @@ pub fn demo(args: &DemoArgs, global: &GlobalArgs) -> anyhow::Result<()> {
         let sim = sim::spawn(simulator_for(&env.config, args.seed_invoices))
             .await
             .map_err(|e| anyhow::anyhow!("cannot start the UTM simulator: {e}"))?;
+        // The simulator answers in a fraction of a second; a real UTM needs the default
+        // interval, a training session should not wait ten seconds for every ticket.
+        env.config.utm.poll_interval_s = 2;
         env.set_utm_url(&sim.url())?;
         let (ctx, _temp_dir) = env.into_context();
         let result = run_app(ctx, &args.tui).await;
