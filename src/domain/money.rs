@@ -115,6 +115,12 @@ impl Money {
     }
 
     /// Parses a cashier's input or an XML price; refuses more than two decimals and negatives.
+    ///
+    /// ```
+    /// use egais_tui::domain::Money;
+    /// assert_eq!(Money::parse("1 499,9").unwrap().to_xml(), "1499.90");
+    /// assert!(Money::parse("12,345").is_err());
+    /// ```
     pub fn parse(input: &str) -> Result<Money, AmountError> {
         let value = parse_decimal(input, 2)?;
         if value.is_sign_negative() && !value.is_zero() {
