@@ -272,27 +272,13 @@ pub fn receive_waybill(
     at: Timestamp,
 ) -> Result<Received, StoreError> {
     let key = wb.key();
-    let (inv, merge) = match get_tx(tx, &key.storage_key())? {
-        Some(mut inv) => {
-            let outcome = inv.attach_waybill(wb);
-            if outcome != MergeOutcome::Duplicate {
-                inv.record(at, "получена накладная");
-            }
-            (inv, Some(outcome))
-        }
-        None => (Invoice::from_waybill(wb, received_on, at), None),
+    let part = Part {
+        value: wb,
+        note: "получена накладная",
+        attach: Invoice::attach_waybill,
+        create: Invoice::from_waybill,
     };
-    if merge != Some(MergeOutcome::Duplicate) {
-        put(tx, &inv)?;
-        if inv.readiness().is_ready() {
-            register_invoice(tx, &inv, at)?;
-        }
-    }
-    Ok(Received {
-        key,
-        merge,
-        ready: inv.readiness().is_ready(),
-    })
+    receive_part(tx, key, part, received_on, at)
 }
 
 /// A FORM2REGINFO arrived: creates the invoice or completes it.
@@ -303,15 +289,39 @@ pub fn receive_registration(
     at: Timestamp,
 ) -> Result<Received, StoreError> {
     let key = reg.key();
+    let part = Part {
+        value: reg,
+        note: "получена справка Б",
+        attach: Invoice::attach_registration,
+        create: Invoice::from_registration,
+    };
+    receive_part(tx, key, part, received_on, at)
+}
+
+/// One of the two parts of an invoice (they arrive in either order) and how it joins one.
+struct Part<P> {
+    value: P,
+    note: &'static str,
+    attach: fn(&mut Invoice, P) -> MergeOutcome,
+    create: fn(P, Date, Timestamp) -> Invoice,
+}
+
+fn receive_part<P>(
+    tx: &WriteTransaction,
+    key: InvoiceKey,
+    part: Part<P>,
+    received_on: Date,
+    at: Timestamp,
+) -> Result<Received, StoreError> {
     let (inv, merge) = match get_tx(tx, &key.storage_key())? {
         Some(mut inv) => {
-            let outcome = inv.attach_registration(reg);
+            let outcome = (part.attach)(&mut inv, part.value);
             if outcome != MergeOutcome::Duplicate {
-                inv.record(at, "получена справка Б");
+                inv.record(at, part.note);
             }
             (inv, Some(outcome))
         }
-        None => (Invoice::from_registration(reg, received_on, at), None),
+        None => ((part.create)(part.value, received_on, at), None),
     };
     if merge != Some(MergeOutcome::Duplicate) {
         put(tx, &inv)?;
