@@ -817,14 +817,8 @@ impl SimState {
         }
         let mut moves = Vec::new();
         for p in positions(doc) {
-            let fb = p
-                .find("F2RegId")
-                .map(|n| n.text.trim().to_string())
-                .unwrap_or_default();
-            let qty = p
-                .text_at(&["Quantity"])
-                .and_then(|q| Decimal::from_str(&q).ok())
-                .unwrap_or(Decimal::ZERO);
+            let fb = text_of(p, "F2RegId");
+            let qty = quantity_of(p);
             let have = self
                 .reg1
                 .get(&fb)
@@ -869,14 +863,8 @@ impl SimState {
         }
         let mut changes = Vec::new();
         for p in positions(doc) {
-            let alc = p
-                .find("AlcCode")
-                .map(|n| n.text.trim().to_string())
-                .unwrap_or_default();
-            let qty = p
-                .text_at(&["Quantity"])
-                .and_then(|q| Decimal::from_str(&q).ok())
-                .unwrap_or(Decimal::ZERO);
+            let alc = text_of(p, "AlcCode");
+            let qty = quantity_of(p);
             let have = self
                 .reg2
                 .get(&alc)
@@ -946,10 +934,7 @@ impl SimState {
                 return Outcome::Refused("Не указана продукция".into());
             };
             let alc = product.text_at(&["AlcCode"]).unwrap_or_default();
-            let qty = p
-                .text_at(&["Quantity"])
-                .and_then(|q| Decimal::from_str(&q).ok())
-                .unwrap_or(Decimal::ZERO);
+            let qty = quantity_of(p);
             if alc.is_empty() || qty <= Decimal::ZERO {
                 return Outcome::Refused("Неверный алкокод или количество".into());
             }
@@ -1137,6 +1122,21 @@ fn document_node(root: &Node) -> Option<&Node> {
         [one] => Some(one),
         _ => None,
     }
+}
+
+/// A position's quantity; a missing or unreadable one counts as zero, which every rule refuses.
+fn quantity_of(position: &Node) -> Decimal {
+    position
+        .text_at(&["Quantity"])
+        .and_then(|q| Decimal::from_str(&q).ok())
+        .unwrap_or(Decimal::ZERO)
+}
+
+/// The trimmed text of the first descendant with this name, or empty.
+fn text_of(node: &Node, name: &str) -> String {
+    node.find(name)
+        .map(|n| n.text.trim().to_string())
+        .unwrap_or_default()
 }
 
 fn positions(doc: &Node) -> Vec<&Node> {
