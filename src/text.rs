@@ -178,3 +178,29 @@ mod tests {
         }
     }
 }
+
+/// The Russian plural form for a count: `plural_ru(3, "марка", "марки", "марок")` is "марки".
+pub fn plural_ru<'a>(n: usize, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
+    match (n % 10, n % 100) {
+        (1, r) if r != 11 => one,
+        (2..=4, r) if !(12..=14).contains(&r) => few,
+        _ => many,
+    }
+}
+
+#[cfg(test)]
+mod plural_tests {
+    use super::plural_ru;
+
+    #[test]
+    fn russian_plural_forms() {
+        let f = |n| plural_ru(n, "марка", "марки", "марок");
+        assert_eq!(f(1), "марка");
+        assert_eq!(f(21), "марка");
+        assert_eq!(f(3), "марки");
+        assert_eq!(f(104), "марки");
+        for n in [0, 5, 11, 12, 14, 19, 100, 111, 112] {
+            assert_eq!(f(n), "марок", "{n}");
+        }
+    }
+}

@@ -16,7 +16,7 @@ use crate::domain::document::{DocList, DocState};
 use crate::domain::invoice::{Invoice, format_date_ru};
 use crate::domain::workdays::days_between;
 use crate::store::invoices::InvoiceSummary;
-use crate::text::sanitize;
+use crate::text::{plural_ru, sanitize};
 use crate::tui::theme::{Role, Theme};
 
 /// Cuts or pads `s` to exactly `width` characters; a cut ends with '…'.
@@ -350,10 +350,11 @@ fn draw_invoice(
         _ => Role::Accent,
     };
     let summary = format!(
-        "{} · {} поз. · {} марок · {} руб.",
+        "{} · {} поз. · {} {} · {} руб.",
         inv.wb_reg_id().unwrap_or("без регистрации"),
         inv.positions().len(),
         inv.mark_count(),
+        plural_ru(inv.mark_count(), "марка", "марки", "марок"),
         inv.total_amount().display_ru()
     );
     let state_w = state_text.chars().count();
@@ -426,9 +427,10 @@ fn draw_invoice(
                 let bx = &inv.positions()[p as usize].boxes[b as usize];
                 fit(
                     &format!(
-                        "   Коробка {}: {} марок",
+                        "   Коробка {}: {} {}",
                         sanitize(bx.box_number.as_deref().unwrap_or("без номера")),
-                        bx.marks.len()
+                        bx.marks.len(),
+                        plural_ru(bx.marks.len(), "марка", "марки", "марок")
                     ),
                     width,
                 )
