@@ -50,10 +50,12 @@ pub struct Notice {
     pub at: Timestamp,
 }
 
-/// Draws the newest toasts in the top right corner of `area`, newest on top.
+/// Draws the newest toasts in the top right corner of `area`, newest on top. On an 80×24
+/// screen only the newest one is shown, so a burst of arrivals never hides the pane.
 pub fn draw_toasts(f: &mut Frame, area: Rect, toasts: &[Toast], theme: &Theme) {
     let mut y = area.y;
-    for t in toasts.iter().rev().take(3) {
+    let shown = if area.height < 30 { 1 } else { 3 };
+    for t in toasts.iter().rev().take(shown) {
         let width = (t.text.chars().count() as u16 + 4).min(area.width).min(60);
         let inner_w = width.saturating_sub(2).max(1) as usize;
         let lines = t.text.chars().count().div_ceil(inner_w).max(1) as u16;
