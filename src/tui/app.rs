@@ -785,6 +785,11 @@ fn on_utm(state: &mut State, status: UtmStatus) -> Vec<Effect> {
     if let Some(id) = state.status.utm_probe_job.take() {
         state.status.jobs.retain(|j| j.id != id);
     }
+    // The engine stamps "since" with the real clock; a moment later than the app's own
+    // clock (fixed by --now in headless runs, or a skewed clock) is shown as the app's now,
+    // so scripted screens stay reproducible and the bar never shows a time in the future.
+    let mut status = status;
+    status.since = status.since.map(|t| t.min(state.now));
     state.status.utm = Some(status);
     Vec::new()
 }
