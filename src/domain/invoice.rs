@@ -69,10 +69,7 @@ pub struct Counterparty {
 
 impl Counterparty {
     pub fn display_name(&self) -> &str {
-        self.short_name
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .unwrap_or(&self.full_name)
+        super::short_or_full(self.short_name.as_deref(), &self.full_name)
     }
 }
 
@@ -95,10 +92,7 @@ pub struct ProductInfo {
 
 impl ProductInfo {
     pub fn display_name(&self) -> &str {
-        self.short_name
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .unwrap_or(&self.full_name)
+        super::short_or_full(self.short_name.as_deref(), &self.full_name)
     }
 }
 

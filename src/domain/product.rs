@@ -62,10 +62,7 @@ impl ProductCard {
     }
 
     pub fn display_name(&self) -> &str {
-        self.short_name
-            .as_deref()
-            .filter(|s| !s.is_empty())
-            .unwrap_or(&self.full_name)
+        super::short_or_full(self.short_name.as_deref(), &self.full_name)
     }
 }
 
